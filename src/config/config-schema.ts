@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const itemSource = z.union([
+  z
+    .object({
+      /** A module whose `createItems(options)` returns the items (code items). */
+      module: z.string().min(1),
+      options: z.record(z.string(), z.unknown()).default({}),
+    })
+    .strict(),
+  z
+    .object({
+      /** A dataset file describing a host database. */
+      dataset: z.string().min(1),
+      /** Overrides the database URL named in the dataset file. */
+      database: z.string().min(1).optional(),
+    })
+    .strict(),
+]);
+
+export const configSchema = z
+  .object({
+    store: z.string().min(1).default('sqlite:.lethe/lethe.db'),
+    files: z.string().min(1).default('.lethe/files'),
+    items: z.array(itemSource).default([]),
+    /** The key for `hash` anonymisation (HMAC-SHA256). */
+    hashKey: z.string().min(16).optional(),
+    smtp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535),
+        secure: z.boolean().default(false),
+        user: z.string().optional(),
+        pass: z.string().optional(),
+        from: z.string().min(3),
+      })
+      .strict()
+      .optional(),
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .strict()
+      .prefault({}),
+    worker: z
+      .object({
+        /** Seconds between automatic purge scans. */
+        purgeScanInterval: z.number().positive().default(3600),
+        /** Seconds between export-expiry clean-ups and timed-out sweeps. */
+        maintenanceInterval: z.number().positive().default(300),
+        itemTimeLimitMs: z.number().int().positive().default(300_000),
+        maxAttempts: z.number().int().min(1).max(100).default(3),
+        leaseSeconds: z.number().positive().default(60),
+        /** How many subjects an automatic purge erases in one set-based batch. */
+        batchSize: z.number().int().min(1).max(10_000).default(500),
+        pollMs: z.number().int().positive().default(1000),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ConfigValues = z.output<typeof configSchema>;
+export type ItemSourceConfig = ConfigValues['items'][number];

@@ -1,0 +1,4 @@
+export type { AuditEvent, AuditEventInput } from './audit-event.js';
+export { type AuditQuery, listAudit } from './list-audit.js';
+export { recordAudit } from './record-audit.js';
+export { type AuditProblem, type AuditVerification, verifyAudit } from './verify-audit.js';

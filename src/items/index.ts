@@ -1,0 +1,3 @@
+export * from './item.js';
+export { ItemRegistry } from './item-registry.js';
+export * from './run-item.js';

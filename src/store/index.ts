@@ -1,0 +1,6 @@
+export type * from './database.js';
+export type { StoreDialect } from './dialect-name.js';
+export { migrateDown, migrateToLatest, migrationStatus } from './migrate.js';
+export { type OpenStoreOptions, openStore, type Store } from './open-store.js';
+export { parseStoreUrl } from './store-url.js';
+export { isoNow } from './time.js';

@@ -1,0 +1,5 @@
+import { initialMigration } from './001-initial.js';
+import type { StoreMigration } from './store-migration.js';
+
+/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
+export const migrations: readonly StoreMigration[] = [initialMigration];

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { LetheError, messageOf } from '../errors/index.js';
+import type { Database } from './database.js';
+import type { StoreDialect } from './dialect-name.js';
+import { migrateToLatest } from './migrate.js';
+import { parseStoreUrl } from './store-url.js';
+
+// bigint and numeric counts come back from pg as strings; every such value Lethe stores fits in a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Resolve relative SQLite paths against this folder (the config file's). */
+  baseDir?: string;
+  /** PostgreSQL only: work inside this schema (tests use one schema each). */
+  schema?: string;
+  /** Run pending migrations (default true). */
+  migrate?: boolean;
+}
+
+/** Opens the engine's store and brings its schema up to date. */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const parsed = parseStoreUrl(url, options.baseDir);
+  let db: Kysely<Database>;
+  if (parsed.dialect === 'sqlite') {
+    if (parsed.target !== ':memory:') mkdirSync(dirname(parsed.target), { recursive: true });
+    let sqlite: SqliteDatabase.Database;
+    try {
+      sqlite = new SqliteDatabase(parsed.target);
+    } catch (error) {
+      throw new LetheError(
+        'LETHE_E_STORE_UNAVAILABLE',
+        `Cannot open the SQLite store at ${parsed.target}: ${messageOf(error)}`,
+      );
+    }
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 10000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    const pool = new pg.Pool({
+      connectionString: parsed.target,
+      max: 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    });
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new LetheError(
+        'LETHE_E_STORE_UNAVAILABLE',
+        `Cannot reach the PostgreSQL store: ${messageOf(error)}`,
+        {
+          url: redactUrl(parsed.target),
+        },
+      );
+    }
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const store: Store = {
+    db,
+    dialect: parsed.dialect,
+    url,
+    close: () => db.destroy(),
+  };
+  if (options.migrate !== false) {
+    try {
+      await migrateToLatest(store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+  return store;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
