@@ -83,6 +83,21 @@ export const errorCodes = {
   LETHE_E_LOGIN_FAILED: { status: 401, summary: 'The username or password is wrong.' },
   LETHE_E_LOCKED_OUT: { status: 429, summary: 'Too many failed logins: try again later.' },
   LETHE_E_RATE_LIMITED: { status: 429, summary: 'Too many requests.' },
+  LETHE_E_PAYLOAD_TOO_LARGE: { status: 413, summary: 'The request body is larger than the server accepts.' },
+  LETHE_E_UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'The request body must be JSON.' },
+  LETHE_E_ACCOUNT_UNKNOWN: { status: 404, summary: 'No account has this id or username.' },
+  LETHE_E_ACCOUNT_EXISTS: {
+    status: 409,
+    summary: 'An account with this username, or for this subject, already exists.',
+  },
+  LETHE_E_ACCOUNT_LAST_ADMIN: {
+    status: 409,
+    summary: 'This would leave no enabled account that can manage accounts (userdata:config).',
+  },
+  LETHE_E_ROLE_UNKNOWN: { status: 404, summary: 'No role has this id or short name.' },
+  LETHE_E_ROLE_EXISTS: { status: 409, summary: 'A role with this short name already exists.' },
+  LETHE_E_ROLE_BUILTIN: { status: 409, summary: 'A built-in role cannot be deleted or renamed.' },
+  LETHE_E_TOKEN_UNKNOWN: { status: 404, summary: 'No API token has this id.' },
   LETHE_E_INTERNAL: { status: 500, summary: 'An unexpected error. It has been logged.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

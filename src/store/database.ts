@@ -18,6 +18,13 @@ export interface Database {
   request_items: RequestItemsTable;
   outbox: OutboxTable;
   job_leases: JobLeasesTable;
+  accounts: AccountsTable;
+  roles: RolesTable;
+  role_capabilities: RoleCapabilitiesTable;
+  account_roles: AccountRolesTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_attempts: LoginAttemptsTable;
 }
 
 export interface SubjectsTable {
@@ -167,4 +174,76 @@ export interface JobLeasesTable {
   owner: string | null;
   expires_at: string | null;
   last_run_at: string | null;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  username: string;
+  display_name: string;
+  email: string;
+  /** Set for a self-service account: the subject it belongs to. */
+  subject_id: string | null;
+  /** `scrypt$N$r$p$salt$hash`; null means the account cannot log in with a password. */
+  password_hash: string | null;
+  disabled: number;
+  last_login_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RolesTable {
+  id: Generated<number>;
+  shortname: string;
+  name: string;
+  description: string;
+  builtin: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleCapabilitiesTable {
+  role_id: number;
+  capability: string;
+}
+
+export interface AccountRolesTable {
+  account_id: number;
+  role_id: number;
+}
+
+export interface SessionsTable {
+  /** The sha256 (hex) of the session cookie's secret. */
+  id: string;
+  account_id: number;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string;
+  user_agent: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  name: string;
+  /** The first characters of the secret, to recognise a token in lists. */
+  prefix: string;
+  /** The sha256 (hex) of the secret, which is shown once and never stored. */
+  token_hash: string;
+  /** JSON array of scopes. */
+  scopes: string;
+  created_by: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  username: string;
+  ip: string;
+  at: string;
+  /** `success`, `failure` (counts towards a lockout) or `locked` (refused while locked out). */
+  outcome: string;
 }

@@ -13,6 +13,8 @@ import { migrations } from './migrations/index.js';
 interface MigratableStore {
   db: Kysely<Database>;
   dialect: StoreDialect;
+  /** PostgreSQL: the schema the store lives in. Kysely looks for its lock table in every schema otherwise. */
+  schema?: string | undefined;
 }
 
 function migrator(store: MigratableStore): Migrator {
@@ -28,7 +30,11 @@ function migrator(store: MigratableStore): Migrator {
       return all;
     },
   };
-  return new Migrator({ db: store.db, provider });
+  return new Migrator({
+    db: store.db,
+    provider,
+    ...(store.dialect === 'postgres' ? { migrationTableSchema: store.schema ?? 'public' } : {}),
+  });
 }
 
 function check(result: MigrationResultSet): MigrationResultSet {

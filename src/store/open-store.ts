@@ -16,6 +16,8 @@ export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: StoreDialect;
   readonly url: string;
+  /** PostgreSQL: the schema the store works in (`public` unless one was given). */
+  readonly schema: string | undefined;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     db,
     dialect: parsed.dialect,
     url,
+    schema: parsed.dialect === 'postgres' ? (options.schema ?? 'public') : undefined,
     close: () => db.destroy(),
   };
   if (options.migrate !== false) {
