@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface BenchFigure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+interface ChildReport {
+  peakRssMb: number;
+  seconds: number;
+  packageBytes: number;
+  fileBytes: number;
+}
+
+const MB = 1024 * 1024;
+
+/** Runs one export in a fresh `node --expose-gc` process (the built child script) and reads its peak RSS. */
+function runChild(totalBytes: number, fileCount: number): Promise<ChildReport> {
+  const child = fileURLToPath(new URL('./export-rss-child.js', import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--expose-gc', child, String(totalBytes), String(fileCount)],
+      { timeout: 120_000, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`export benchmark child failed: ${error.message}\n${stderr}`));
+        const last = stdout.trim().split('\n').at(-1) ?? '';
+        try {
+          resolve(JSON.parse(last) as ChildReport);
+        } catch {
+          reject(new Error(`export benchmark child printed no result: ${stdout}\n${stderr}`));
+        }
+      },
+    );
+  });
+}
+
+/**
+ * The peak RSS of an export whose files total 1 GB, and of one of 10 MB, each in its own process. The target
+ * (issue 3) is under 150 MB for both: the package is streamed, so memory must not follow the size of the data.
+ */
+export async function benchExportRss(): Promise<BenchFigure[]> {
+  const small = await runChild(10 * MB, 4);
+  const large = await runChild(1024 * MB, 8);
+  return [
+    { name: 'export peak RSS, files 10 MB', value: Math.round(small.peakRssMb * 10) / 10, unit: 'MB' },
+    { name: 'export peak RSS, files 1 GB', value: Math.round(large.peakRssMb * 10) / 10, unit: 'MB' },
+    { name: 'export time, files 1 GB', value: Math.round(large.seconds * 10) / 10, unit: 's' },
+  ];
+}
