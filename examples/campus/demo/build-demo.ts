@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../../src/config/index.js';
+import type { Engine } from '../../../src/engine/engine.js';
+import { openEngine } from '../../../src/engine/open-engine.js';
+import { changeStatus, importSubjects, registerSubject } from '../../../src/engine/subjects/index.js';
+import { campusAnonymousUser, campusSubjects, generateCampus } from '../generate.js';
+import { createDemoTypes } from './demo-types.js';
+
+export interface DemoOptions {
+  dir: string;
+  users: number;
+  seed: number;
+  /** Extra config values for the demo's lethe.config.json (tests shorten the scan interval). */
+  config?: Record<string, unknown>;
+}
+
+export interface DemoSummary {
+  dir: string;
+  configFile: string;
+  campusDatabase: string;
+  store: string;
+  subjects: { total: number; byStatus: Record<string, number>; legacy: number; support: number };
+  items: number;
+  components: number;
+  campusRows: Record<string, number>;
+}
+
+/** The item module the demo config names: the compiled one next to this file, or its source under Vitest. */
+function campusItemModule(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const js = resolve(here, '..', 'items', 'index.js');
+  return existsSync(js) ? js : resolve(here, '..', 'items', 'index.ts');
+}
+
+const actor = 'system:demo';
+
+/**
+ * Builds the campus demo in `dir`: the host database (`campus.db`), Lethe's store (`lethe.db`) with the campus
+ * subjects registered, the demo's export and purge types and settings, and `lethe.config.json` naming them all.
+ * It starts from scratch each time.
+ */
+export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
+  const dir = resolve(options.dir);
+  mkdirSync(dir, { recursive: true });
+  for (const name of [
+    'campus.db',
+    'campus.db-wal',
+    'campus.db-shm',
+    'lethe.db',
+    'lethe.db-wal',
+    'lethe.db-shm',
+  ]) {
+    rmSync(join(dir, name), { force: true });
+  }
+  rmSync(join(dir, 'files'), { recursive: true, force: true });
+  rmSync(join(dir, 'campus-files'), { recursive: true, force: true });
+
+  const campusDatabase = join(dir, 'campus.db');
+  const campusFiles = join(dir, 'campus-files');
+  const generated = await generateCampus(campusDatabase, {
+    users: options.users,
+    seed: options.seed,
+    filesDir: campusFiles,
+  });
+
+  const configFile = join(dir, 'lethe.config.json');
+  const config = {
+    store: 'sqlite:lethe.db',
+    files: 'files',
+    hashKey: randomBytes(24).toString('hex'),
+    items: [
+      {
+        module: campusItemModule(),
+        options: { database: `sqlite:${campusDatabase}`, filesDir: campusFiles },
+      },
+    ],
+    ...options.config,
+  };
+  writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+
+  const opened = await openEngine(loadConfig({ file: configFile, env: {} }));
+  try {
+    const engine = opened.engine;
+    await registerCampusSubjects(engine, campusDatabase);
+    await createDemoTypes(engine, actor, anonymousUserIdOf(campusDatabase));
+    return {
+      dir,
+      configFile,
+      campusDatabase,
+      store: join(dir, 'lethe.db'),
+      subjects: await subjectSummary(engine),
+      items: engine.items.size,
+      components: new Set(engine.items.list().map((i) => i.component)).size,
+      campusRows: generated.counts,
+    };
+  } finally {
+    await opened.close();
+  }
+}
+
+function anonymousUserIdOf(campusDatabase: string): string {
+  return campusAnonymousUser(campusDatabase).id;
+}
+
+async function registerCampusSubjects(engine: Engine, campusDatabase: string): Promise<void> {
+  const people = [...campusSubjects(campusDatabase)];
+  // Subjects are registered active, then moved to their host status, so their status history is real.
+  const lines = people.map((p) =>
+    JSON.stringify({
+      id: p.id,
+      username: p.username,
+      email: p.email,
+      fullName: p.fullName,
+      kind: p.kind,
+      status: p.legacy ? p.status : 'active',
+      legacy: p.legacy,
+      ...(p.legacy ? { statusChangedAt: p.statusChangedAt } : {}),
+    }),
+  );
+  const result = await importSubjects(engine, actor, lines);
+  if (result.errors.length > 0) {
+    throw new Error(`The campus subjects did not import: ${result.errors.map((e) => e.message).join('; ')}`);
+  }
+  // The host's own anonymous user becomes Lethe's, so anonymised content points at a real host user.
+  const anonymous = campusAnonymousUser(campusDatabase);
+  await registerSubject(engine, actor, {
+    id: anonymous.id,
+    username: anonymous.username,
+    email: anonymous.email,
+    fullName: anonymous.fullName,
+    kind: 'system',
+  });
+  for (const status of ['suspended', 'deleted'] as const) {
+    const ids = people.filter((p) => !p.legacy && p.status === status).map((p) => p.id);
+    if (ids.length > 0) await changeStatus(engine, actor, ids, status);
+  }
+}
+
+async function subjectSummary(engine: Engine): Promise<DemoSummary['subjects']> {
+  const rows = await engine.db
+    .selectFrom('subjects')
+    .select(['status', 'legacy', 'kind'])
+    .where('anonymous', '=', 0)
+    .execute();
+  const byStatus: Record<string, number> = {};
+  for (const row of rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+  return {
+    total: rows.length,
+    byStatus,
+    legacy: rows.filter((r) => Number(r.legacy) === 1).length,
+    support: rows.filter((r) => r.kind === 'support').length,
+  };
+}

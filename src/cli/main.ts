@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { registerAuditCommand } from './commands/audit-command.js';
+import { registerDemoCommand } from './commands/demo-command.js';
+import { registerItemsCommand } from './commands/items-command.js';
+import { registerSettingsCommand } from './commands/settings-command.js';
+import { registerSubjectsCommand } from './commands/subjects-command.js';
+import { registerTypesCommands } from './commands/types-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('lethe')
+    .description(
+      'Lethe: export, anonymise and purge personal data under GDPR rules, with a verifiable record.',
+    )
+    .option('--config <file>', 'the config file (default ./lethe.config.json)')
+    .option(
+      '--store <url>',
+      'the store URL: sqlite:PATH or postgres://... (overrides the config and LETHE_STORE)',
+    )
+    .option('--json', 'print JSON for scripts')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemoCommand(program);
+  registerSubjectsCommand(program);
+  registerItemsCommand(program);
+  registerTypesCommands(program);
+  registerSettingsCommand(program);
+  registerAuditCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed the problem and the usage
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+await main(process.argv);
