@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 
+export * from './mention-text.js';
+
 export const subjectStatuses = ['active', 'suspended', 'deleted'] as const;
 export type SubjectStatus = (typeof subjectStatuses)[number];
 
@@ -76,6 +78,39 @@ export interface ExportCapability {
   files?(ctx: SubjectContext): AsyncIterable<ExportFile>;
 }
 
+/** Where a subject is mentioned in someone else's free text. */
+export interface MentionHit {
+  /** The record's id in the host application, as text. */
+  recordId: string;
+  /** The free-text field (column) the mention is in. */
+  field: string;
+  /** A short, one-line excerpt around the mention (see `mentionExcerpt`). */
+  excerpt: string;
+}
+
+export interface MentionContext {
+  subject: SubjectRef;
+  /** The words to look for (the subject's full name, username and email); see `mentionPattern`. */
+  terms: readonly string[];
+  signal: AbortSignal;
+}
+
+export interface RedactMentionsContext extends MentionContext {
+  /** The records to redact, as `find` reported them. */
+  recordIds: readonly string[];
+}
+
+/**
+ * Optional: the item holds free text that OTHER people wrote (forum replies, messages, emails) where a subject may
+ * be named. `find` yields each mention, matched as `mention-text.ts` does (whole words, case-insensitively), and
+ * leaves out the subject's own records. `redact` replaces each mention in those records with `[redacted]`, leaving
+ * the rest of the text byte for byte, and returns how many mentions it replaced.
+ */
+export interface MentionCapability {
+  find(ctx: MentionContext): AsyncIterable<MentionHit>;
+  redact?(ctx: RedactMentionsContext): Promise<number>;
+}
+
 /**
  * One kind of personal data in one component of the host application. Code items and dataset-generated items
  * are the same thing to the engine.
@@ -93,6 +128,8 @@ export interface Item {
   /** The modes this item can erase in, each with the statuses that allow it. */
   modes: Partial<Record<EraseMode, EraseCapability>>;
   erase?(ctx: EraseContext): Promise<BatchResult>;
+  /** Optional: finds (and may redact) mentions of a subject in other people's free text. */
+  mentions?: MentionCapability;
 }
 
 export type ItemKey = `${string}/${string}`;

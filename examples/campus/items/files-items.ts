@@ -1,0 +1,165 @@
+import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type {
+  ExportFile,
+  ExportRecord,
+  Item,
+  SubjectContext,
+  SubjectStatus,
+} from '../../../src/items/index.js';
+import {
+  chunks,
+  countPerSubject,
+  hostBatch,
+  keysetRows,
+  placeholders,
+  runPerChunk,
+  toRecord,
+} from './batch-sql.js';
+import type { CampusDatabase } from './campus-database.js';
+import { assertMode, type ItemLabels, ownedRowsItem, runErase, whenInactive } from './item-builders.js';
+
+interface FileRow {
+  id: number;
+  filepath: string;
+  filename: string;
+  size: number;
+  storage_path: string | null;
+}
+
+/** The files of one area (`private`, `picture`): records, the files themselves, and deletion. */
+function fileAreaItem(
+  campus: CampusDatabase,
+  labels: ItemLabels,
+  area: 'private' | 'picture',
+  statuses: readonly SubjectStatus[],
+): Item {
+  const countSql = (ids: string) =>
+    `SELECT t.user_id AS user_id, count(*) AS n FROM files AS t WHERE t.user_id IN (${ids}) AND t.area = '${area}' GROUP BY t.user_id`;
+  const recordSql = `SELECT t.id AS id, t.filepath AS filepath, t.filename AS filename, t.mimetype AS mimetype,
+      t.size AS size, t.content_hash AS sha256, t.created_at AS created_at
+    FROM files AS t WHERE t.user_id = ? AND t.area = '${area}' AND t.id > ? ORDER BY t.id LIMIT ?`;
+  const fileSql = `SELECT t.id AS id, t.filepath AS filepath, t.filename AS filename, t.size AS size,
+      t.storage_path AS storage_path
+    FROM files AS t WHERE t.user_id = ? AND t.area = '${area}' AND t.id > ? ORDER BY t.id LIMIT ?`;
+
+  const open = (row: FileRow): Readable => {
+    if (row.storage_path) return createReadStream(join(campus.filesDir, row.storage_path));
+    const content = campus.prepare('SELECT content FROM files WHERE id = ?').get(row.id) as
+      | { content: Buffer | null }
+      | undefined;
+    return Readable.from([content?.content ?? Buffer.alloc(0)]);
+  };
+
+  const item: Item = {
+    ...labels,
+    modes: { delete: { statuses } },
+    async count(ctx) {
+      return countPerSubject(campus, ctx.subjects, countSql);
+    },
+    export: {
+      async *records(ctx: SubjectContext): AsyncIterable<ExportRecord> {
+        const [id] = hostBatch([ctx.subject]).ids;
+        if (id === undefined) return;
+        for await (const row of keysetRows(campus, recordSql, [id], ctx)) yield toRecord(row);
+      },
+      async *files(ctx: SubjectContext): AsyncIterable<ExportFile> {
+        const [id] = hostBatch([ctx.subject]).ids;
+        if (id === undefined) return;
+        for await (const raw of keysetRows(campus, fileSql, [id], ctx)) {
+          const row = raw as unknown as FileRow;
+          yield {
+            name: `${row.filepath.replace(/^\/+/, '')}${row.filename}`,
+            size: row.size,
+            open: () => open(row),
+          };
+        }
+      },
+    },
+    async erase(ctx) {
+      assertMode(item, ctx.mode);
+      let removed: string[] = [];
+      const result = runErase(campus, ctx, (w) => {
+        const counts = countPerSubject(campus, w.subjects, countSql);
+        removed = [];
+        for (const chunk of chunks(w.batch.ids)) {
+          const rows = campus
+            .prepare(
+              `SELECT DISTINCT storage_path FROM files WHERE user_id IN (${placeholders(chunk.length)}) AND area = '${area}' AND storage_path IS NOT NULL`,
+            )
+            .all(...chunk) as Array<{ storage_path: string }>;
+          removed.push(...rows.map((r) => r.storage_path));
+        }
+        if (area === 'picture') {
+          runPerChunk(
+            campus,
+            w.batch.ids,
+            (ids) => `UPDATE users SET picture = NULL WHERE id IN (${ids}) AND picture IS NOT NULL`,
+          );
+        }
+        runPerChunk(
+          campus,
+          w.batch.ids,
+          (ids) => `DELETE FROM files WHERE user_id IN (${ids}) AND area = '${area}'`,
+        );
+        return counts;
+      });
+      // Once committed, remove the contents on disk that no row refers to any more.
+      if (!ctx.dryRun) {
+        for (const path of removed) {
+          const used = campus.prepare('SELECT 1 FROM files WHERE storage_path = ? LIMIT 1').get(path);
+          const full = join(campus.filesDir, path);
+          if (!used && existsSync(full)) rmSync(full);
+        }
+      }
+      return result;
+    },
+  };
+  return item;
+}
+
+export function filesItems(campus: CampusDatabase): Item[] {
+  return [
+    fileAreaItem(
+      campus,
+      {
+        component: 'user',
+        name: 'picture',
+        group: 'User',
+        title: 'Profile picture',
+        help: 'The picture shown on the profile, forums and messages.',
+        sortOrder: 50,
+      },
+      'picture',
+      whenInactive,
+    ),
+    fileAreaItem(
+      campus,
+      {
+        component: 'files',
+        name: 'private',
+        group: 'User',
+        title: 'Private files',
+        help: "Files in the user's private files area, with their contents.",
+        sortOrder: 150,
+      },
+      'private',
+      whenInactive,
+    ),
+    ownedRowsItem(campus, {
+      component: 'notes',
+      name: 'about-user',
+      group: 'User',
+      title: 'Notes about the user',
+      help: 'Notes that teachers and managers wrote about the user (personal, course and site notes).',
+      sortOrder: 160,
+      table: 'notes',
+      owner: 'subject_user_id',
+      joins: 'JOIN users AS a ON a.id = t.author_id LEFT JOIN courses AS c ON c.id = t.course_id',
+      select:
+        "trim(a.firstname || ' ' || a.lastname) AS author, c.shortname AS course, t.publish_state AS publish_state, t.content AS content, t.created_at AS created_at",
+      delete: whenInactive,
+    }),
+  ];
+}
