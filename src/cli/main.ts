@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { isLetheError } from '../errors/index.js';
 import { registerAuditCommand } from './commands/audit-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerItemsCommand } from './commands/items-command.js';
@@ -36,6 +37,14 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof CommanderError) {
       // commander has already printed the problem and the usage
       process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (isLetheError(error)) {
+      // An option parser refused a value before any action ran.
+      if (argv.includes('--json'))
+        process.stdout.write(`${JSON.stringify({ error: error.toJSON() }, null, 2)}\n`);
+      else process.stderr.write(`error ${error.code}: ${error.message}\n`);
+      process.exitCode = 2;
       return;
     }
     throw error;
