@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { type Config, loadConfig } from '../config/index.js';
 import type { Engine } from '../engine/engine.js';
@@ -34,7 +35,7 @@ export function createCliContext(command: Command): CliContext {
   return {
     out: createOutput(Boolean(options.json)),
     config,
-    actor: `cli:${process.env['USER'] ?? 'unknown'}`,
+    actor: `cli:${process.env['USER'] || userInfo().username || 'unknown'}`,
     async engine() {
       opened ??= await openEngine(config);
       return opened.engine;

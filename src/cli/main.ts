@@ -1,11 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { isLetheError } from '../errors/index.js';
+import { registerAnonymiseCommand } from './commands/anonymise-command.js';
 import { registerAuditCommand } from './commands/audit-command.js';
+import { registerDataCommand } from './commands/data-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
+import { registerEraseCommand } from './commands/erase-command.js';
 import { registerItemsCommand } from './commands/items-command.js';
+import { registerMentionsCommand } from './commands/mentions-command.js';
+import { registerRequestsCommands } from './commands/requests-command.js';
 import { registerSettingsCommand } from './commands/settings-command.js';
 import { registerSubjectsCommand } from './commands/subjects-command.js';
 import { registerTypesCommands } from './commands/types-command.js';
+import { registerWorkerCommands } from './commands/worker-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('lethe')
@@ -25,6 +31,12 @@ export function buildProgram(): Command {
   registerItemsCommand(program);
   registerTypesCommands(program);
   registerSettingsCommand(program);
+  registerRequestsCommands(program);
+  registerWorkerCommands(program);
+  registerDataCommand(program);
+  registerEraseCommand(program);
+  registerAnonymiseCommand(program);
+  registerMentionsCommand(program);
   registerAuditCommand(program);
   return program;
 }
