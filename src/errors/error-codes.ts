@@ -70,6 +70,10 @@ export const errorCodes = {
     summary: 'The export package is not available (expired or deleted).',
   },
   LETHE_E_PURGE_OPEN: { status: 409, summary: 'The subject already has a purge pending or running.' },
+  LETHE_E_DATA_LEFT: {
+    status: 409,
+    summary: 'Personal data is left (or could not be counted), so the subject cannot be deleted yet.',
+  },
   LETHE_E_AUDIT_BROKEN: { status: 500, summary: 'The audit chain does not verify.' },
   LETHE_E_DATASET_INVALID: { status: 400, summary: 'The dataset file is malformed.' },
   LETHE_E_DATASET_SCHEMA: { status: 400, summary: 'The dataset file does not match the live database.' },

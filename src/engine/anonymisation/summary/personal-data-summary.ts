@@ -1,0 +1,152 @@
+import {
+  type EraseMode,
+  eraseModes,
+  type Item,
+  itemKey,
+  resultsPerSubject,
+  runWithLimit,
+  type SubjectRef,
+  type SubjectStatus,
+} from '../../../items/index.js';
+import type { Engine } from '../../engine.js';
+import { requireSubject } from '../../requests/index.js';
+import { getAnonymousUser } from '../../settings/index.js';
+import { type Subject, toSubjectRef } from '../../subjects/index.js';
+import { type DoneMark, latestErasures } from './latest-erasures.js';
+
+/** Whether a mode may be applied to the subject now, and why not. */
+export interface ModeState {
+  allowed: boolean;
+  reason?: string;
+}
+
+/**
+ * - `pending`: the item still holds data of the subject;
+ * - `done`: it holds none, and an erase of it succeeded;
+ * - `empty`: it holds none, and was never erased;
+ * - `error`: counting failed or timed out (see `error`);
+ * - `unknown`: the item cannot count.
+ */
+export type SummaryItemState = 'pending' | 'done' | 'empty' | 'error' | 'unknown';
+
+export interface SummaryItem {
+  key: string;
+  name: string;
+  title: string;
+  /** The subject's records in the item; null when the item cannot count or counting failed. */
+  count: number | null;
+  /** Why counting failed (an item error or its time limit). */
+  error?: string;
+  /** Each mode the item supports, allowed for the subject's current status or not. */
+  modes: Partial<Record<EraseMode, ModeState>>;
+  /** The latest erase of this item that succeeded for the subject. */
+  done: DoneMark | null;
+  state: SummaryItemState;
+}
+
+export interface SummaryComponent {
+  component: string;
+  /** The group label of the component's first item ("Activity: Forum"). */
+  group: string;
+  items: SummaryItem[];
+  /** The sum of the items' known counts. */
+  total: number;
+}
+
+/** A subject's personal data, application by application (Liferay's "Personal Data" page). */
+export interface PersonalDataSummary {
+  subject: Subject;
+  components: SummaryComponent[];
+  /** The sum of every known count. */
+  total: number;
+  /** Items whose count failed. */
+  errors: number;
+}
+
+function modeStates(item: Item, status: SubjectStatus): Partial<Record<EraseMode, ModeState>> {
+  const out: Partial<Record<EraseMode, ModeState>> = {};
+  for (const mode of eraseModes) {
+    const capability = item.modes[mode];
+    if (!capability) continue;
+    out[mode] = capability.statuses.includes(status)
+      ? { allowed: true }
+      : {
+          allowed: false,
+          reason:
+            capability.statuses.length > 0
+              ? `Allowed only for ${capability.statuses.join(' and ')} subjects, not ${status}.`
+              : 'Not allowed for any subject status.',
+        };
+  }
+  return out;
+}
+
+async function countOne(
+  engine: Engine,
+  item: Item,
+  subject: SubjectRef,
+  anonymousUser: SubjectRef,
+): Promise<{ count: number | null; error?: string }> {
+  const count = item.count?.bind(item);
+  if (!count) return { count: null };
+  const timeLimitMs = engine.config.worker.itemTimeLimitMs;
+  const run = await runWithLimit(
+    (signal, deadline) => count({ subjects: [subject], anonymousUser, signal, timeLimitMs, deadline }),
+    { timeLimitMs },
+  );
+  if (!run.ok) return { count: null, error: run.result.message ?? run.result.status };
+  const result = resultsPerSubject([subject], run.value).get(subject.id);
+  if (!result || result.status === 'success') return { count: result?.count ?? 0 };
+  if (result.status === 'skipped') return { count: 0 };
+  return { count: null, error: result.message ?? 'The item could not count.' };
+}
+
+function stateOf(count: number | null, error: string | undefined, done: DoneMark | null): SummaryItemState {
+  if (error !== undefined) return 'error';
+  if (count === null) return done ? 'done' : 'unknown';
+  if (count > 0) return 'pending';
+  return done ? 'done' : 'empty';
+}
+
+/**
+ * For one subject, every registered item grouped by component, in catalogue order: how many records it holds
+ * (each item's `count`, within its time limit; a count that fails shows as an error, not a crash), the modes it
+ * supports and whether the subject's status allows them, and what was last erased (from the latest succeeded
+ * result of a purge request). LETHE_E_INVALID_INPUT, LETHE_E_SUBJECT_UNKNOWN.
+ */
+export async function personalDataSummary(engine: Engine, subjectId: string): Promise<PersonalDataSummary> {
+  const subject = await requireSubject(engine.db, subjectId);
+  const ref = toSubjectRef(subject);
+  const anonymousUser = toSubjectRef(await getAnonymousUser(engine, 'system'));
+  const done = await latestErasures(engine.db, subject.id);
+  const components: SummaryComponent[] = [];
+  const byComponent = new Map<string, SummaryComponent>();
+  let total = 0;
+  let errors = 0;
+  for (const item of engine.items.list()) {
+    const key = itemKey(item);
+    const counted = await countOne(engine, item, ref, anonymousUser);
+    const mark = done.get(key) ?? null;
+    const entry: SummaryItem = {
+      key,
+      name: item.name,
+      title: item.title,
+      count: counted.count,
+      ...(counted.error !== undefined ? { error: counted.error } : {}),
+      modes: modeStates(item, subject.status),
+      done: mark,
+      state: stateOf(counted.count, counted.error, mark),
+    };
+    let component = byComponent.get(item.component);
+    if (!component) {
+      component = { component: item.component, group: item.group, items: [], total: 0 };
+      byComponent.set(item.component, component);
+      components.push(component);
+    }
+    component.items.push(entry);
+    component.total += counted.count ?? 0;
+    total += counted.count ?? 0;
+    if (counted.error !== undefined) errors++;
+  }
+  return { subject, components, total, errors };
+}
