@@ -1,7 +1,13 @@
 import { initialMigration } from './001-initial.js';
 import { requestQueueMigration } from './003-request-queue.js';
 import { accountsMigration } from './004-accounts.js';
+import { reportIndexesMigration } from './005-report-indexes.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
-export const migrations: readonly StoreMigration[] = [initialMigration, requestQueueMigration, accountsMigration];
+export const migrations: readonly StoreMigration[] = [
+  initialMigration,
+  requestQueueMigration,
+  accountsMigration,
+  reportIndexesMigration,
+];

@@ -1,0 +1,130 @@
+import { rm } from 'node:fs/promises';
+import { LetheError } from '../../errors/index.js';
+import { isoNow } from '../../store/index.js';
+import { recordAudit } from '../audit/index.js';
+import type { Actor, Db, Engine } from '../engine.js';
+import { readSettings } from '../settings/index.js';
+import { getExportType } from '../types/index.js';
+import { getRequest } from './get-request.js';
+import { insertRequest } from './insert-request.js';
+import { refuseAnonymous, requireSubject } from './purge-request-guards.js';
+import { isUniqueViolation, type LetheRequest } from './request-model.js';
+
+export interface RequestExportInput {
+  subjectId: string;
+  /** The export type's idnumber or id. */
+  type: string | number;
+  /** `self` when the subject asks for their own data. */
+  origin: 'self' | 'admin' | 'api';
+}
+
+function exportOpenError(subjectId: string, requestId?: number, status?: string): LetheError {
+  const what =
+    status === 'succeeded' ? 'an export package that is still available' : 'an export pending or running';
+  return new LetheError(
+    'LETHE_E_EXPORT_OPEN',
+    `Subject '${subjectId}' already has ${what}${requestId ? ` (request ${requestId})` : ''}. One export at a time: wait for it, or delete the available package first.`,
+    { subjectId, ...(requestId ? { requestId } : {}), ...(status ? { status } : {}) },
+  );
+}
+
+/** Marks an export's package expired inside the caller's transaction; the caller removes the file after commit. */
+export async function markPackageGone(
+  trx: Db,
+  engine: Engine,
+  actor: Actor,
+  id: number,
+  action: 'export.expire' | 'export.delete',
+): Promise<void> {
+  await trx
+    .updateTable('requests')
+    .set({ status: 'expired', file_path: null, download_token: null })
+    .where('id', '=', id)
+    .execute();
+  await recordAudit(trx, engine.store.dialect, {
+    actor,
+    action,
+    targetType: 'request',
+    targetId: String(id),
+  });
+}
+
+/**
+ * Queues an export of one subject's data by an export type. Refusals: LETHE_E_INVALID_INPUT (origin),
+ * LETHE_E_SUBJECT_UNKNOWN, LETHE_E_SUBJECT_PROTECTED, LETHE_E_TYPE_UNKNOWN; for `self`: LETHE_E_FORBIDDEN (another
+ * subject asking), LETHE_E_SELF_EXPORT_DISABLED, LETHE_E_TYPE_NOT_SELF; LETHE_E_EXPORT_OPEN while another export
+ * is pending or running or its package is still available (a package past its expiry is expired on the spot).
+ */
+export async function requestExport(
+  engine: Engine,
+  actor: Actor,
+  input: RequestExportInput,
+): Promise<LetheRequest> {
+  if (!['self', 'admin', 'api'].includes(input.origin)) {
+    throw new LetheError(
+      'LETHE_E_INVALID_INPUT',
+      `An export's origin is self, admin or api, not '${String(input.origin)}'.`,
+      {
+        field: 'origin',
+      },
+    );
+  }
+  const subject = await requireSubject(engine.db, input.subjectId);
+  const settings = await readSettings(engine.db);
+  refuseAnonymous(subject, settings, 'export');
+  const type = await getExportType(engine, input.type);
+  if (input.origin === 'self') {
+    if (actor.startsWith('subject:') && actor !== `subject:${subject.id}`) {
+      throw new LetheError('LETHE_E_FORBIDDEN', 'A subject can only export their own data.', {
+        subjectId: subject.id,
+      });
+    }
+    if (!settings.allowSelfExport) {
+      throw new LetheError(
+        'LETHE_E_SELF_EXPORT_DISABLED',
+        'Subjects may not export their own data here.',
+        {},
+      );
+    }
+    if (!type.allowSelf) {
+      throw new LetheError(
+        'LETHE_E_TYPE_NOT_SELF',
+        `Export type '${type.idnumber}' is not offered to subjects for their own data.`,
+        { type: type.idnumber },
+      );
+    }
+  }
+  const stale: string[] = [];
+  let id: number;
+  try {
+    id = await engine.db.transaction().execute(async (trx) => {
+      const open = await trx
+        .selectFrom('requests')
+        .select(['id', 'status', 'expires_at', 'file_path'])
+        .where('subject_id', '=', subject.id)
+        .where('kind', '=', 'export')
+        .where('status', 'in', ['pending', 'running', 'succeeded'])
+        .executeTakeFirst();
+      if (open) {
+        const expired =
+          open.status === 'succeeded' && (open.expires_at === null || open.expires_at <= isoNow());
+        if (!expired) throw exportOpenError(subject.id, Number(open.id), open.status);
+        await markPackageGone(trx, engine, 'system', Number(open.id), 'export.expire');
+        if (open.file_path) stale.push(open.file_path);
+      }
+      return insertRequest(trx, engine, actor, {
+        kind: 'export',
+        subjectId: subject.id,
+        origin: input.origin,
+        subjectStatus: subject.status,
+        exportTypeId: type.id,
+        details: { type: type.idnumber },
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw exportOpenError(subject.id);
+    throw error;
+  }
+  for (const path of stale) await rm(path, { force: true });
+  return getRequest(engine, id);
+}

@@ -1,0 +1,171 @@
+import type { Selectable } from 'kysely';
+import { LetheError } from '../../errors/index.js';
+import type { EraseMode, ItemRunStatus } from '../../items/index.js';
+import type { RequestItemsTable, RequestsTable } from '../../store/index.js';
+
+export const requestKinds = ['export', 'purge'] as const;
+export type RequestKind = (typeof requestKinds)[number];
+
+export const requestStatuses = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed-out',
+  'expired',
+] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+
+/** A request in one of these statuses will not run again. */
+export const finishedStatuses: readonly RequestStatus[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed-out',
+  'expired',
+];
+
+export const requestOrigins = ['self', 'admin', 'api', 'automatic:suspended', 'automatic:deleted'] as const;
+export type RequestOrigin = (typeof requestOrigins)[number];
+
+/** One step of an erasure: an item and the mode to erase it in. */
+export interface PlanStep {
+  key: string;
+  mode: EraseMode;
+}
+
+export type RequestRow = Selectable<RequestsTable>;
+export type RequestItemRow = Selectable<RequestItemsTable>;
+
+/** An item's result within a request, written as soon as the item finished. */
+export interface RequestItemResult {
+  itemKey: string;
+  /** `delete` or `anonymise` for purges, `export` for exports. */
+  mode: string;
+  status: ItemRunStatus;
+  count: number;
+  message: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+/** An export's package, while it is (or was) available. */
+export interface ExportPackage {
+  /** The package's absolute path; null once it has expired or been deleted. */
+  path: string | null;
+  size: number | null;
+  sha256: string | null;
+  expiresAt: string | null;
+}
+
+/** A request as the use cases, the API and the CLI show it. */
+export interface LetheRequest {
+  id: number;
+  kind: RequestKind;
+  subjectId: string;
+  origin: RequestOrigin;
+  status: RequestStatus;
+  exportTypeId: number | null;
+  purgeTypeId: number | null;
+  /** The type's idnumber, when the request has a type (and it still exists). */
+  typeIdnumber: string | null;
+  /** The explicit steps of a request without a type; null otherwise. */
+  plan: PlanStep[] | null;
+  dryRun: boolean;
+  requestedBy: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  attempts: number;
+  maxAttempts: number;
+  /** The subject's status when the request was made. */
+  subjectStatus: string;
+  /** Why the request failed, was cancelled or timed out: which items, and their messages. */
+  error: string | null;
+  /** Exports only. */
+  package: ExportPackage | null;
+  /** Exports only: the unguessable token a download link carries, while the package is available. */
+  downloadToken: string | null;
+  items: RequestItemResult[];
+}
+
+export function parsePlan(text: string | null): PlanStep[] | null {
+  if (text === null) return null;
+  return JSON.parse(text) as PlanStep[];
+}
+
+export function toItemResult(row: RequestItemRow): RequestItemResult {
+  return {
+    itemKey: row.item_key,
+    mode: row.mode,
+    status: row.status as ItemRunStatus,
+    count: Number(row.count),
+    message: row.message,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+  };
+}
+
+export function toRequest(
+  row: RequestRow,
+  items: readonly RequestItemRow[],
+  typeIdnumber: string | null,
+): LetheRequest {
+  const kind = row.kind as RequestKind;
+  return {
+    id: Number(row.id),
+    kind,
+    subjectId: row.subject_id,
+    origin: row.origin as RequestOrigin,
+    status: row.status as RequestStatus,
+    exportTypeId: row.export_type_id === null ? null : Number(row.export_type_id),
+    purgeTypeId: row.purge_type_id === null ? null : Number(row.purge_type_id),
+    typeIdnumber,
+    plan: parsePlan(row.plan),
+    dryRun: Number(row.dry_run) === 1,
+    requestedBy: row.requested_by,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    attempts: Number(row.attempts),
+    maxAttempts: Number(row.max_attempts),
+    subjectStatus: row.subject_status,
+    error: row.error,
+    package:
+      kind === 'export'
+        ? {
+            path: row.file_path,
+            size: row.file_size === null ? null : Number(row.file_size),
+            sha256: row.file_sha256,
+            expiresAt: row.expires_at,
+          }
+        : null,
+    downloadToken: row.file_path ? row.download_token : null,
+    items: items.map(toItemResult),
+  };
+}
+
+/** A positive integer request id, or LETHE_E_INVALID_INPUT. */
+export function requestId(value: unknown): number {
+  const id = typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+    throw new LetheError('LETHE_E_INVALID_INPUT', `'${String(value)}' is not a request id.`, {
+      field: 'id',
+    });
+  }
+  return id;
+}
+
+export function unknownRequest(id: number): LetheError {
+  return new LetheError('LETHE_E_REQUEST_UNKNOWN', `No request has the id ${id}.`, { id });
+}
+
+/** True for a unique-constraint violation on SQLite or PostgreSQL. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
