@@ -155,7 +155,7 @@ describe('the anonymisation commands', () => {
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({
       results: [{ subjectId: String(sam), outcome: 'queued', request: { status: 'succeeded' } }],
-      marked: [{ subjectId: String(sam), to: 'suspended' }],
+      subjects: [{ id: String(sam), fullName: 'Anonymized', email: '', status: 'suspended' }],
     });
     expect(f.db.prepare('SELECT firstname, company, status FROM users WHERE id = ?').get(sam)).toEqual({
       firstname: 'Anonymized',

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import {
   anonymiseSupportUsers,
-  type MarkedSubject,
   markAnonymisedSupportUsers,
   type SupportAnonymisationResult,
 } from '../../engine/anonymisation/index.js';
 import type { LetheRequest } from '../../engine/requests/index.js';
+import { getSubject, type Subject } from '../../engine/subjects/index.js';
 import { table } from '../output.js';
 import { intOption } from '../parse-options.js';
 import { requestText, waitAndReport } from '../request-report.js';
@@ -40,7 +40,7 @@ export function registerAnonymiseCommand(program: Command): void {
           confirm: o.confirm === true,
         });
         let requests: LetheRequest[] = results.map((r) => r.request);
-        let marked: MarkedSubject[] = [];
+        let subjects: Subject[] = [];
         let code = 0;
         let finished = true;
         if (o.wait) {
@@ -53,9 +53,11 @@ export function registerAnonymiseCommand(program: Command): void {
           requests = requests.map((r) => byId.get(r.id) ?? r);
           finished = waited.finished;
           if (!waited.ok) code = 1;
-          marked = await markAnonymisedSupportUsers(engine, ctx.actor, {
+          // The worker marks the subjects when their request succeeds; this catches any a worker left unmarked.
+          await markAnonymisedSupportUsers(engine, ctx.actor, {
             subjectIds: results.map((r) => r.subjectId),
           });
+          subjects = await Promise.all(results.map((r) => getSubject(engine, r.subjectId)));
         }
         const byRequest = new Map(requests.map((r) => [r.id, r]));
         const rows = results.map((r) => ({
@@ -63,18 +65,14 @@ export function registerAnonymiseCommand(program: Command): void {
           outcome: r.outcome,
           request: byRequest.get(r.request.id) ?? r.request,
         }));
-        ctx.out.result({ results: rows, marked, finished }, () =>
+        ctx.out.result({ results: rows, subjects, finished }, () =>
           [
             table(
               ['SUBJECT', 'OUTCOME', 'REQUEST', 'STATUS'],
               rows.map((r) => [r.subjectId, r.outcome, r.request.id, r.request.status]),
             ),
             ...(o.wait ? rows.map((r) => requestText(r.request)) : []),
-            ...(marked.length > 0
-              ? [
-                  `Renamed "Anonymized" and inactivated in Lethe: ${marked.map((m) => m.subjectId).join(', ')}.`,
-                ]
-              : []),
+            ...subjects.map((s) => `Subject ${s.id} is now "${s.fullName}", ${s.status}.`),
             ...(finished ? [] : ['Some requests are still running: run again with --wait to finish.']),
           ].join('\n'),
         );

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { messageOf } from '../../errors/index.js';
+import { markAnonymisedSupportUsers } from '../anonymisation/support-users/mark-anonymised-subjects.js';
 import type { Engine } from '../engine.js';
 import type { RequestRow } from '../requests/index.js';
 import { claimWork } from './claim-work.js';
@@ -103,6 +104,18 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
       ctx.emit({ type: 'finished', requestId: f.id, kind: f.kind, status: f.status, error: f.error });
     }
   };
+  // Lethe's side of "Anonymize user": once the host's part succeeded, the subject is renamed and inactivated here.
+  const afterFinished = async (finished: Finished[]) => {
+    const ids = finished
+      .filter((f) => f.kind === 'purge' && f.status === 'succeeded')
+      .map((f) => f.subjectId);
+    if (ids.length === 0) return;
+    try {
+      await markAnonymisedSupportUsers(engine, `worker:${workerId}`, { subjectIds: ids });
+    } catch (error) {
+      ctx.emit({ type: 'error', message: messageOf(error) });
+    }
+  };
   const signal = options.signal;
   if (options.once) {
     summary.jobs = await runDueJobs(engine, ctx, { mode: options.jobs ?? 'due', once: true });
@@ -110,6 +123,7 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
       const finished = await runNext(engine, ctx, options);
       if (!finished) break;
       count(finished);
+      await afterFinished(finished);
     }
     return summary;
   }
@@ -123,8 +137,10 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
         // The store is unreachable: wait and try again.
         ctx.emit({ type: 'error', message: messageOf(error) });
       }
-      if (finished) count(finished);
-      else await sleep(engine.config.worker.pollMs, signal);
+      if (finished) {
+        count(finished);
+        await afterFinished(finished);
+      } else await sleep(engine.config.worker.pollMs, signal);
     }
   } finally {
     await scheduler.stop();
