@@ -7,7 +7,8 @@ const builtinRoles: { shortname: string; name: string; description: string; capa
   {
     shortname: 'administrator',
     name: 'Administrator',
-    description: 'Configures Lethe and manages accounts. Everything but anonymisation, which must be granted.',
+    description:
+      'Configures Lethe and manages accounts. Everything but anonymisation, which must be granted.',
     capabilities: [
       'userdata:config',
       'userdata:viewreports',

@@ -1,0 +1,31 @@
+import type { Account, ApiToken, Session } from '../../engine/accounts/index.js';
+import { LetheError } from '../../errors/index.js';
+
+/** Who is making a request: nobody, a logged-in account (cookie session), or a host application (API token). */
+export type Principal =
+  | {
+      kind: 'anonymous' /** Why presented credentials were not accepted, for the 401 message. */;
+      problem?: string;
+    }
+  | { kind: 'session'; session: Session; account: Account }
+  | { kind: 'token'; token: ApiToken };
+
+/** The actor recorded in the audit trail for what a principal does. */
+export function actorOf(principal: Principal): string {
+  switch (principal.kind) {
+    case 'session':
+      return `account:${principal.account.id}`;
+    case 'token':
+      return `token:${principal.token.id}`;
+    default:
+      return 'anonymous';
+  }
+}
+
+/** The session of a principal that the route's access already requires to be a session. */
+export function requireSession(principal: Principal): Extract<Principal, { kind: 'session' }> {
+  if (principal.kind !== 'session') {
+    throw new LetheError('LETHE_E_UNAUTHENTICATED', 'Log in with an account to do this.');
+  }
+  return principal;
+}

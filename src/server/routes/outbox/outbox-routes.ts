@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { listOutbox } from '../../../engine/notifications/index.js';
+import { staff } from '../../roles/access.js';
+import { paging } from '../common-schemas.js';
+import type { Api } from '../define-route.js';
+
+/** The notifications Lethe sent, or kept unsent when no SMTP server is configured. */
+export function registerOutboxRoutes(api: Api): void {
+  api.route({
+    method: 'GET',
+    url: '/api/v1/outbox',
+    operationId: 'listOutbox',
+    summary: 'Every notification, newest first: sent, failed, or queued (no SMTP configured).',
+    tags: ['notifications'],
+    access: staff('userdata:config'),
+    query: z.strictObject(paging),
+    response: z.object({
+      total: z.number().int(),
+      messages: z.array(
+        z.object({
+          id: z.number().int(),
+          recipient: z.string(),
+          subject: z.string(),
+          body: z.string(),
+          createdAt: z.string(),
+          sentAt: z.string().nullable(),
+          error: z.string().nullable(),
+          status: z.enum(['sent', 'queued', 'failed']),
+        }),
+      ),
+    }),
+    handler: async ({ query }) => listOutbox(api.engine, query),
+  });
+}
