@@ -1,0 +1,2 @@
+export { type OpenSqliteOptions, SqliteConnection } from './sqlite-connection.js';
+export { introspectSqlite } from './sqlite-introspect.js';

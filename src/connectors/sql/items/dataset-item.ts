@@ -1,0 +1,337 @@
+import { createHmac } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { LetheError } from '../../../errors/index.js';
+import type {
+  BatchContext,
+  EraseContext,
+  ExportFile,
+  ExportRecord,
+  Item,
+  ItemOutcome,
+  SubjectContext,
+  SubjectRef,
+} from '../../../items/index.js';
+import type { Row, SqlConnection, SqlExecutor, SqlValue } from '../connection/index.js';
+import type { ResolvedItem } from '../resolve/index.js';
+import { jsonValue } from './export-values.js';
+import { type Assignment, ItemSql } from './item-sql.js';
+import type { Statement } from './statement.js';
+import { chunked, subjectLookup } from './subject-lookup.js';
+import { idValue, idValues } from './subject-values.js';
+
+/** Rows fetched per export page or cursor batch. */
+const pageSize = 1000;
+/** How many (value, hash) pairs one UPDATE carries. */
+const maxHashPairs = 2000;
+
+export interface DatasetItemOptions {
+  hashKey?: string;
+  sortOrder: number;
+}
+
+interface CountRow extends Row {
+  lethe_sid: unknown;
+  lethe_n: unknown;
+}
+
+function hmac(key: string, value: unknown): string {
+  const text = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  return createHmac('sha256', key).update(text).digest('hex');
+}
+
+function cancelled(ctx: BatchContext): void {
+  if (ctx.signal.aborted) throw new Error('Cancelled while running.');
+}
+
+/** Whether `path` stays inside `root` (a file path from the database must not escape its folder). */
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+}
+
+/** Turns one resolved dataset item into an item the engine runs like any other. */
+export function createDatasetItem(
+  resolved: ResolvedItem,
+  connection: SqlConnection,
+  options: DatasetItemOptions,
+): Item {
+  const spec = resolved.spec;
+  const sql = new ItemSql(resolved, connection.dialect);
+  const key = `${spec.component}/${spec.name}`;
+  const linkParams = resolved.links.reduce((n, l) => n + (l.kind === 'text' ? 3 : 1), 0);
+  const anonUserColumns = resolved.strategies.filter((s) => s.strategy.kind === 'anonymous-user').length;
+  const chunkSize = Math.max(1, Math.min(500, Math.floor(8000 / (linkParams + anonUserColumns + 1))));
+  const selfReferenced = resolved.referencedBy.some((fk) => fk.table === resolved.table.name);
+  const referencedByText = [
+    ...new Set(resolved.referencedBy.map((fk) => `${fk.table}.${fk.columns.join(',')}`)),
+  ].join(', ');
+
+  async function counts(db: SqlExecutor, subjects: readonly SubjectRef[]): Promise<Map<string, number>> {
+    const find = subjectLookup(subjects);
+    const st = sql.countPerSubject(subjects);
+    const out = new Map<string, number>();
+    for (const row of await db.query<CountRow>(st.sql, st.params)) {
+      const id = find(row.lethe_sid);
+      if (id !== undefined) out.set(id, (out.get(id) ?? 0) + Number(row.lethe_n));
+    }
+    return out;
+  }
+
+  async function hashPairs(
+    db: SqlExecutor,
+    subjects: readonly SubjectRef[],
+    column: string,
+  ): Promise<Array<[SqlValue, SqlValue]>> {
+    const hashKey = options.hashKey;
+    if (!hashKey) {
+      throw new LetheError(
+        'LETHE_E_CONFIG_INVALID',
+        `Item ${key} hashes ${column} but no hashKey is configured.`,
+      );
+    }
+    const st = sql.distinctValues(subjects, column);
+    const rows = await db.query<{ lethe_v: unknown }>(st.sql, st.params);
+    return rows.map((r) => [r.lethe_v as SqlValue, hmac(hashKey, r.lethe_v)]);
+  }
+
+  async function anonymise(db: SqlExecutor, subjects: readonly SubjectRef[], anonymousUser: SubjectRef) {
+    const main: Assignment[] = [];
+    const hashed: Array<{
+      column: ResolvedItem['strategies'][number]['column'];
+      pairs: Array<[SqlValue, SqlValue]>;
+    }> = [];
+    for (const { column, strategy } of resolved.strategies) {
+      switch (strategy.kind) {
+        case 'keep':
+          break;
+        case 'null':
+          main.push({ column, kind: 'value', value: null });
+          break;
+        case 'blank':
+          main.push({ column, kind: 'value', value: '' });
+          break;
+        case 'fixed':
+          main.push({ column, kind: 'value', value: strategy.value });
+          break;
+        case 'anonymous-user': {
+          const anon = idValue(anonymousUser.id, column);
+          if (anon === undefined) {
+            throw new LetheError(
+              'LETHE_E_CONFIG_INVALID',
+              `The anonymous user's id "${anonymousUser.id}" can't be stored in ${resolved.table.name}.${column.name} (${column.type}).`,
+            );
+          }
+          main.push({ column, kind: 'when-in', ids: idValues(subjects, column), value: anon });
+          break;
+        }
+        case 'hash':
+          hashed.push({ column, pairs: await hashPairs(db, subjects, column.name) });
+          break;
+      }
+    }
+    const pairCount = hashed.reduce((n, h) => n + h.pairs.length, 0);
+    if (pairCount > maxHashPairs && subjects.length > 1) {
+      // Too many values to hash in one statement: halve the batch.
+      const half = Math.ceil(subjects.length / 2);
+      await anonymise(db, subjects.slice(0, half), anonymousUser);
+      await anonymise(db, subjects.slice(half), anonymousUser);
+      return;
+    }
+    if (pairCount > maxHashPairs) {
+      // One subject with very many distinct values: hash them in slices, each restricted to its own values.
+      for (const h of hashed) {
+        for (const pairs of chunked(h.pairs, maxHashPairs)) {
+          const restrict = sql.columnIn(
+            h.column.name,
+            pairs.map((p) => p[0]),
+          );
+          await run(db, sql.update(subjects, [{ column: h.column, kind: 'map', pairs }], restrict));
+        }
+      }
+    } else {
+      for (const h of hashed) main.push({ column: h.column, kind: 'map', pairs: h.pairs });
+    }
+    if (main.length > 0) await run(db, sql.update(subjects, main));
+  }
+
+  async function run(db: SqlExecutor, st: Statement): Promise<number> {
+    return db.execute(st.sql, st.params);
+  }
+
+  async function eraseChunk(
+    db: SqlExecutor,
+    ctx: EraseContext,
+    subjects: readonly SubjectRef[],
+    out: Map<string, ItemOutcome>,
+    filesToRemove: string[],
+  ): Promise<void> {
+    const before = await counts(db, subjects);
+    if ([...before.values()].every((n) => n === 0)) return;
+    if (ctx.mode === 'anonymise') {
+      await anonymise(db, subjects, ctx.anonymousUser);
+      for (const [id, n] of before) out.set(id, { status: 'success', count: n });
+      return;
+    }
+    for (let pass = 0; pass < 10_000; pass++) {
+      if (resolved.files?.path) {
+        const st = sql.pathsToDelete(subjects, resolved.files.path);
+        for (const row of await db.query<{ lethe_path: unknown }>(st.sql, st.params)) {
+          if (typeof row.lethe_path === 'string' && row.lethe_path !== '') filesToRemove.push(row.lethe_path);
+        }
+      }
+      const deleted = await run(db, sql.deleteUnreferenced(subjects));
+      if (!selfReferenced || deleted === 0) break;
+    }
+    const kept = resolved.referencedBy.length > 0 ? await counts(db, subjects) : new Map<string, number>();
+    const anyKept = [...kept.values()].some((n) => n > 0);
+    if (anyKept && resolved.strategies.length > 0) await anonymise(db, subjects, ctx.anonymousUser);
+    for (const [id, n] of before) {
+      const k = kept.get(id) ?? 0;
+      if (k === 0) out.set(id, { status: 'success', count: n });
+      else if (resolved.strategies.length > 0) {
+        out.set(id, {
+          status: 'success',
+          count: n,
+          message: `${n - k} deleted, ${k} anonymised instead of deleted: other people's rows still refer to them (${referencedByText}).`,
+        });
+      } else {
+        out.set(id, {
+          status: 'error',
+          count: n - k,
+          message: `${k} rows not deleted: other rows still refer to them (${referencedByText}) and the item has no anonymise strategies.`,
+        });
+      }
+    }
+  }
+
+  async function* records(ctx: SubjectContext): AsyncIterable<ExportRecord> {
+    if (resolved.exportColumns.length === 0) return;
+    const toRecord = (row: Row): ExportRecord => {
+      const record: ExportRecord = {};
+      for (const c of resolved.exportColumns) record[c.name] = jsonValue(row[c.name]);
+      return record;
+    };
+    if (connection.stream) {
+      const st = sql.exportRows(ctx.subject);
+      for await (const batch of connection.stream(st.sql, st.params, { batchSize: pageSize })) {
+        for (const row of batch) yield toRecord(row);
+        if (ctx.signal.aborted) return;
+      }
+      return;
+    }
+    let after: SqlValue[] | undefined;
+    for (;;) {
+      const st = sql.exportRows(ctx.subject, { limit: pageSize, ...(after ? { after } : {}) });
+      const rows = await connection.query(st.sql, st.params);
+      for (const row of rows) yield toRecord(row);
+      const last = rows[rows.length - 1];
+      if (rows.length < pageSize || !last || ctx.signal.aborted) return;
+      after = resolved.key.map((_, i) => last[`lethe_k${i}`] as SqlValue);
+    }
+  }
+
+  async function* files(ctx: SubjectContext): AsyncIterable<ExportFile> {
+    const f = resolved.files;
+    if (!f) return;
+    let after: SqlValue[] | undefined;
+    for (;;) {
+      const st = sql.fileRows(ctx.subject, { limit: pageSize, ...(after ? { after } : {}) });
+      const rows = await connection.query(st.sql, st.params);
+      for (const row of rows) {
+        const keyValues = resolved.key.map((_, i) => row[`lethe_k${i}`] as SqlValue);
+        const stored = row['lethe_path'];
+        if (typeof stored === 'string' && stored !== '') {
+          const path = resolve(f.root, stored);
+          if (!inside(f.root, path)) continue;
+          const info = await stat(path).catch(() => undefined);
+          if (!info?.isFile()) continue;
+          yield {
+            name: relative(f.root, path).split(sep).join('/'),
+            size: info.size,
+            open: () => createReadStream(path),
+          };
+        } else if (f.blob) {
+          const label = row['lethe_name'] ? String(row['lethe_name']).replace(/[/\\]/g, '_') : 'file';
+          yield {
+            name: `${keyValues.map(String).join('-')}-${label}`,
+            size: Number(row['lethe_size'] ?? 0),
+            open: async () => {
+              const b = sql.blob(keyValues);
+              const found = await connection.query<{ lethe_blob: unknown }>(b.sql, b.params);
+              const value = found[0]?.lethe_blob;
+              const buffer =
+                value instanceof Uint8Array
+                  ? Buffer.from(value)
+                  : Buffer.from(value === null ? '' : String(value ?? ''));
+              return Readable.from([buffer]);
+            },
+          };
+        }
+      }
+      const last = rows[rows.length - 1];
+      if (rows.length < pageSize || !last || ctx.signal.aborted) return;
+      after = resolved.key.map((_, i) => last[`lethe_k${i}`] as SqlValue);
+    }
+  }
+
+  const hasModes = Object.keys(spec.modes).length > 0;
+  const item: Item = {
+    component: spec.component,
+    name: spec.name,
+    group: spec.group,
+    title: spec.title,
+    help: spec.help,
+    sortOrder: options.sortOrder,
+    modes: spec.modes,
+    async count(ctx: BatchContext) {
+      const out = new Map<string, number>();
+      for (const chunk of chunked(ctx.subjects, chunkSize)) {
+        cancelled(ctx);
+        for (const [id, n] of await counts(connection, chunk)) out.set(id, n);
+      }
+      return out;
+    },
+    ...(resolved.exportColumns.length > 0 || resolved.files
+      ? { export: { records, ...(resolved.files ? { files } : {}) } }
+      : {}),
+    ...(hasModes
+      ? {
+          async erase(ctx: EraseContext) {
+            if (!spec.modes[ctx.mode]) {
+              throw new LetheError(
+                'LETHE_E_MODE_UNSUPPORTED',
+                `Item ${key} can't erase in mode ${ctx.mode}.`,
+                {
+                  item: key,
+                  mode: ctx.mode,
+                },
+              );
+            }
+            const out = new Map<string, ItemOutcome>();
+            const filesToRemove: string[] = [];
+            await connection.transaction(
+              async (tx) => {
+                for (const chunk of chunked(ctx.subjects, chunkSize)) {
+                  cancelled(ctx);
+                  await eraseChunk(tx, ctx, chunk, out, filesToRemove);
+                }
+              },
+              { rollback: ctx.dryRun },
+            );
+            const root = resolved.files?.root;
+            if (!ctx.dryRun && root) {
+              for (const p of filesToRemove) {
+                const path = resolve(root, p);
+                if (inside(root, path)) await unlink(path).catch(() => undefined);
+              }
+            }
+            return out;
+          },
+        }
+      : {}),
+  };
+  return item;
+}

@@ -1,0 +1,25 @@
+import type { SubjectRef } from '../../../items/index.js';
+
+/** Finds the subject of a `lethe_sid` value as the database printed it (`42` for id "42", or the id itself). */
+export function subjectLookup(subjects: readonly SubjectRef[]): (sid: unknown) => string | undefined {
+  const byKey = new Map<string, string>();
+  for (const s of subjects) {
+    byKey.set(s.id, s.id);
+    if (/^-?\d+$/.test(s.id)) byKey.set(BigInt(s.id).toString(), s.id);
+  }
+  return (sid) => {
+    if (sid === null || sid === undefined) return undefined;
+    const text = String(sid);
+    const found = byKey.get(text);
+    if (found !== undefined) return found;
+    if (/^-?\d+(\.0+)?$/.test(text)) return byKey.get(BigInt(text.replace(/\.0+$/, '')).toString());
+    return undefined;
+  };
+}
+
+/** Splits a batch into chunks of at most `size` subjects. */
+export function chunked<T>(list: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,8 @@
+export { hashLength, resolveDataset } from './resolve-dataset.js';
+export type {
+  ResolvedDataset,
+  ResolvedHop,
+  ResolvedItem,
+  ResolvedLink,
+  ResolvedStrategy,
+} from './resolved.js';
