@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.js';
+import { datasetSourceLoader } from '../connectors/sql/index.js';
 import { ItemRegistry } from '../items/index.js';
 import { openStore } from '../store/index.js';
 import type { Engine } from './engine.js';
@@ -10,10 +11,17 @@ export interface OpenEngine {
 }
 
 /** Opens the store (migrating it) and loads the item catalogue named in the configuration. */
-export async function openEngine(config: Config, options: { datasetLoader?: DatasetLoader } = {}): Promise<OpenEngine> {
+export async function openEngine(
+  config: Config,
+  options: { datasetLoader?: DatasetLoader } = {},
+): Promise<OpenEngine> {
   const store = await openStore(config.store, { baseDir: config.baseDir });
   try {
-    const loaded = await loadItemSources(config.items, config.baseDir, options.datasetLoader);
+    const loaded = await loadItemSources(
+      config.items,
+      config.baseDir,
+      options.datasetLoader ?? datasetSourceLoader(config.hashKey ? { hashKey: config.hashKey } : {}),
+    );
     const items = new ItemRegistry().registerAll(loaded.items);
     const engine: Engine = { store, db: store.db, items, config };
     return {

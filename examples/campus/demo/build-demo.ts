@@ -7,6 +7,7 @@ import type { Engine } from '../../../src/engine/engine.js';
 import { openEngine } from '../../../src/engine/open-engine.js';
 import { changeStatus, importSubjects, registerSubject } from '../../../src/engine/subjects/index.js';
 import { campusAnonymousUser, campusSubjects, generateCampus } from '../generate.js';
+import { createDemoAccounts, demoLogins } from './demo-accounts.js';
 import { createDemoTypes } from './demo-types.js';
 
 export interface DemoOptions {
@@ -25,6 +26,7 @@ export interface DemoSummary {
   subjects: { total: number; byStatus: Record<string, number>; legacy: number; support: number };
   items: number;
   components: number;
+  logins: typeof demoLogins;
   campusRows: Record<string, number>;
 }
 
@@ -71,6 +73,8 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
     store: 'sqlite:lethe.db',
     files: 'files',
     hashKey: randomBytes(24).toString('hex'),
+    // The demo scans for due automatic purges every minute, so that deleting a user shows its purge quickly.
+    worker: { purgeScanInterval: 60 },
     items: [
       {
         module: campusItemModule(),
@@ -86,6 +90,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
     const engine = opened.engine;
     await registerCampusSubjects(engine, campusDatabase);
     await createDemoTypes(engine, actor, anonymousUserIdOf(campusDatabase));
+    await createDemoAccounts(engine, actor);
     return {
       dir,
       configFile,
@@ -94,6 +99,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
       subjects: await subjectSummary(engine),
       items: engine.items.size,
       components: new Set(engine.items.list().map((i) => i.component)).size,
+      logins: demoLogins,
       campusRows: generated.counts,
     };
   } finally {

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { buildDemo } from '../../../examples/campus/demo/build-demo.js';
+import { loadConfig } from '../../config/index.js';
+import { openEngine } from '../../engine/open-engine.js';
 import { intOption } from '../parse-options.js';
 import { action } from '../run-action.js';
+import { serveConsole } from '../serve-console.js';
 
 interface DemoOptions {
   dir: string;
@@ -37,6 +40,24 @@ export function registerDemoCommand(program: Command): void {
             `Try: lethe --config ${summary.configFile} items list`,
           ].join('\n'),
         );
+        if (!o.serve) return 0;
+        // The demo's own config, with PORT and LETHE_* from the environment applied as usual.
+        const opened = await openEngine(loadConfig({ file: summary.configFile }));
+        try {
+          const running = await serveConsole(opened.engine, { worker: true });
+          ctx.out.info(
+            [
+              '',
+              `The console is at ${running.url}`,
+              `  administrator: ${summary.logins.admin.username} / ${summary.logins.admin.password}`,
+              `  self-service:  ${summary.logins.subject.username} / ${summary.logins.subject.password} (Sarah Stanley)`,
+              'Stop it with Ctrl+C.',
+            ].join('\n'),
+          );
+          await running.closed;
+        } finally {
+          await opened.close();
+        }
         return 0;
       }),
     );

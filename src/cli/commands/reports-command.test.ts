@@ -39,6 +39,21 @@ beforeAll(async () => {
     requested_by: 'system',
     subject_status: 'deleted',
     purge_type_id: type.id,
+    export_type_id: null,
+    plan: null,
+    dry_run: 0,
+    started_at: null,
+    finished_at: null,
+    attempts: 1,
+    max_attempts: 3,
+    lease_owner: null,
+    lease_expires_at: null,
+    error: null,
+    file_path: null,
+    file_size: null,
+    file_sha256: null,
+    expires_at: null,
+    download_token: null,
   };
   const { id } = await engine.db
     .insertInto('requests')
@@ -49,7 +64,14 @@ beforeAll(async () => {
     .insertInto('request_items')
     .values([
       { request_id: id, item_key: 'forum/posts', mode: 'delete', status: 'success', count: 4, message: null },
-      { request_id: id, item_key: 'blog/entries', mode: 'delete', status: 'error', count: 0, message: 'no,\n"way"' },
+      {
+        request_id: id,
+        item_key: 'blog/entries',
+        mode: 'delete',
+        status: 'error',
+        count: 0,
+        message: 'no,\n"way"',
+      },
     ])
     .execute();
   await engine.db
@@ -96,7 +118,10 @@ describe('lethe reports', () => {
   it('prints one page as JSON with --json, items included', async () => {
     const result = await run('--json', 'reports', 'purges', '--status', 'failed');
     expect(result.code).toBe(0);
-    const page = JSON.parse(result.stdout) as { total: number; rows: { subjectId: string; items: unknown[] }[] };
+    const page = JSON.parse(result.stdout) as {
+      total: number;
+      rows: { subjectId: string; items: unknown[] }[];
+    };
     expect(page.total).toBe(1);
     expect(page.rows[0]?.subjectId).toBe('d1');
     expect(page.rows[0]?.items).toHaveLength(2);
@@ -114,7 +139,16 @@ describe('lethe reports', () => {
   });
 
   it('streams the whole report as CSV to stdout', async () => {
-    const result = await run('reports', 'purges', '--format', 'csv', '--sort', 'createdAt:asc', '--limit', '1');
+    const result = await run(
+      'reports',
+      'purges',
+      '--format',
+      'csv',
+      '--sort',
+      'createdAt:asc',
+      '--limit',
+      '1',
+    );
     expect(result.code).toBe(0);
     const records = result.stdout.split(/\r\n(?=(?:[^"]*"[^"]*")*[^"]*$)/).filter((l) => l !== '');
     expect(records).toHaveLength(4);

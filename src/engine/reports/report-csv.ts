@@ -1,0 +1,20 @@
+const needsQuotes = /[",\r\n]/;
+
+/** A value as CSV text: null is empty, booleans are true/false, objects are JSON. */
+export function csvText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value) ?? '';
+}
+
+/** One RFC 4180 field: quoted when it holds a quote, a comma or a line break, with its quotes doubled. */
+export function csvField(value: unknown): string {
+  const text = csvText(value);
+  return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One RFC 4180 record, ended by CRLF. */
+export function csvRecord(cells: readonly unknown[]): string {
+  return `${cells.map(csvField).join(',')}\r\n`;
+}
