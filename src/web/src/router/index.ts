@@ -1,0 +1,3 @@
+export { currentLocation, matchPath, navigate, type Params } from './history';
+export { Link } from './link';
+export { useLocation, useQueryState } from './use-location';

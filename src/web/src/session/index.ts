@@ -1,0 +1,1 @@
+export { isStaff, SessionProvider, type SessionState, useSession } from './session-context';
