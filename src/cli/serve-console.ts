@@ -13,6 +13,8 @@ export interface ServeOptions {
   host?: string;
   port?: number;
   worker: boolean;
+  /** pino's level; the demo keeps its terminal quiet with `warn`. LETHE_LOG_LEVEL wins. */
+  logLevel?: string;
 }
 
 /** Starts the API, the console and (unless told not to) a worker, stopping gracefully on SIGTERM or SIGINT. */
@@ -23,6 +25,7 @@ export function serveConsole(engine: Engine, options: ServeOptions): Promise<Run
     port: options.port ?? engine.config.server.port,
     worker: options.worker,
     signals: ['SIGTERM', 'SIGINT'],
+    logLevel: process.env['LETHE_LOG_LEVEL'] ?? options.logLevel ?? 'info',
     ...(root ? { webRoot: root } : {}),
   });
 }

@@ -44,7 +44,7 @@ export function registerDemoCommand(program: Command): void {
         // The demo's own config, with PORT and LETHE_* from the environment applied as usual.
         const opened = await openEngine(loadConfig({ file: summary.configFile }));
         try {
-          const running = await serveConsole(opened.engine, { worker: true });
+          const running = await serveConsole(opened.engine, { worker: true, logLevel: 'warn' });
           ctx.out.info(
             [
               '',
