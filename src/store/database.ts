@@ -126,7 +126,10 @@ export interface RequestsTable {
   status: string;
   export_type_id: number | null;
   purge_type_id: number | null;
-  /** JSON array of { key, mode } for requests without a type (erasures, anonymisations); else null. */
+  /**
+   * JSON array of { key, mode } for requests without a type (erasures, anonymisations; exports by chosen items, with
+   * mode `export`); else null.
+   */
   plan: string | null;
   dry_run: number;
   requested_by: string;

@@ -301,7 +301,13 @@ const matrix: Record<string, Entry> = {
   },
   'POST /api/v1/requests/exports': {
     expect: e(401, 403, 403, 201, 201, 201),
-    call: async (fx) => ({ body: { subjectId: await freshSubject(fx), type: 'all-data' } }),
+    // by a type for some, by chosen items for others: the same access either way
+    call: async (fx, who) => ({
+      body:
+        who === 'dpo'
+          ? { subjectId: await freshSubject(fx), items: ['forum', 'blog/entries'] }
+          : { subjectId: await freshSubject(fx), type: 'all-data' },
+    }),
   },
   'POST /api/v1/requests/purges': {
     expect: e(401, 403, 403, 201, 201, 201),
@@ -350,6 +356,7 @@ const matrix: Record<string, Entry> = {
   },
   'GET /api/v1/reports/purges': { expect: staffRead(200), call: () => ({ query: { dryRun: 'false' } }) },
   'GET /api/v1/reports/deleted': { expect: staffRead(200), call: () => ({ query: { format: 'csv' } }) },
+  'GET /api/v1/reports/dashboard': { expect: staffRead(200), call: () => ({ query: { days: '7' } }) },
 
   'GET /api/v1/outbox': { expect: adminsOnly(200), call: () => ({ query: { limit: '10' } }) },
 

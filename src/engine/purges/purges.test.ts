@@ -9,7 +9,7 @@ import { changeStatus, registerSubject } from '../subjects/index.js';
 import { createPurgeType, reapplyPurgeType } from '../types/index.js';
 import { runWorker } from '../worker/index.js';
 import { requestPurge } from './request-purge.js';
-import { scanAutomaticPurges } from './scan-automatic-purges.js';
+import { dueAutomaticPurges, scanAutomaticPurges } from './scan-automatic-purges.js';
 
 const keys = ['forum/posts', 'forum/profile', 'mail/messages'] as const;
 
@@ -291,8 +291,20 @@ describeEachStore('automatic purges', ({ store }) => {
     await assignPurgeType(engine, 'cli', ['carol'], 'deleted', 'del-auto-only');
     await changeStatus(engine, 'cli', ['alice', 'bob', 'carol', 'dave'], 'deleted');
     await requestPurge(engine, 'cli', { subjectId: 'dave', type: 'del' });
+    // Listing who is due enqueues nothing, and names exactly whom the scan then enqueues.
+    const due = await dueAutomaticPurges(engine);
+    expect(due.total).toBe(2);
+    expect(due.subjects.map((s) => [s.subjectId, s.fullName, s.status, s.typeIdnumber]).sort()).toEqual([
+      ['alice', 'alice', 'deleted', 'del'],
+      ['carol', 'carol', 'deleted', 'del-auto-only'],
+    ]);
+    expect(due.subjects[0]?.since).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(await dueAutomaticPurges(engine, { limit: 1 })).toMatchObject({ total: 2, subjects: [{}] });
+    expect((await dueAutomaticPurges(engine, { limit: 0 })).subjects).toEqual([]);
+    expect((await listRequests(engine, { origin: 'automatic:deleted' })).total).toBe(0);
     const scan = await scanAutomaticPurges(engine);
     expect(scan.requests.map((r) => r.subjectId).sort()).toEqual(['alice', 'carol']);
+    expect(await dueAutomaticPurges(engine)).toEqual({ total: 0, subjects: [] });
     const { requests } = await listRequests(engine, { origin: 'automatic:deleted' });
     expect(Object.fromEntries(requests.map((r) => [r.subjectId, r.typeIdnumber]))).toEqual({
       alice: 'del',

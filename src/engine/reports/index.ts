@@ -1,4 +1,13 @@
 export {
+  type Dashboard,
+  type DashboardDuePurge,
+  type DashboardFailedItem,
+  type DashboardOpenRequest,
+  type DashboardPoint,
+  dashboardListLimit,
+  dashboardReport,
+} from './dashboard.js';
+export {
   type DeletedSubjectReportRow,
   deletedSubjectsReport,
 } from './deleted-subjects-report.js';

@@ -16,9 +16,15 @@ export {
   type RequestEraseInput,
   requestErase,
 } from './request-erase.js';
-export { markPackageGone, type RequestExportInput, requestExport } from './request-export.js';
+export {
+  markPackageGone,
+  type RequestExportInput,
+  requestExport,
+  selectedItemsType,
+} from './request-export.js';
 export {
   type ExportPackage,
+  type ExportPlanStep,
   finishedStatuses,
   isUniqueViolation,
   type LetheRequest,
@@ -28,6 +34,7 @@ export {
   type RequestItemRow,
   type RequestKind,
   type RequestOrigin,
+  type RequestPlanStep,
   type RequestRow,
   type RequestStatus,
   requestId,
@@ -44,3 +51,4 @@ export {
   type RequestStep,
   requestSteps,
 } from './request-plan.js';
+export { maxExportSelectors, resolveExportItems } from './resolve-export-items.js';

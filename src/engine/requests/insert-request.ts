@@ -1,7 +1,7 @@
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Actor, Db, Engine } from '../engine.js';
-import type { PlanStep, RequestKind, RequestOrigin } from './request-model.js';
+import type { RequestKind, RequestOrigin, RequestPlanStep } from './request-model.js';
 
 export interface NewRequest {
   kind: RequestKind;
@@ -10,7 +10,7 @@ export interface NewRequest {
   subjectStatus: string;
   exportTypeId?: number | null;
   purgeTypeId?: number | null;
-  plan?: readonly PlanStep[] | null;
+  plan?: readonly RequestPlanStep[] | null;
   dryRun?: boolean;
   /** Extra audit details. */
   details?: Record<string, unknown>;

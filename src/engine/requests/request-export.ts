@@ -8,15 +8,24 @@ import { getExportType } from '../types/index.js';
 import { getRequest } from './get-request.js';
 import { insertRequest } from './insert-request.js';
 import { refuseAnonymous, requireSubject } from './purge-request-guards.js';
-import { isUniqueViolation, type LetheRequest } from './request-model.js';
+import { type ExportPlanStep, isUniqueViolation, type LetheRequest } from './request-model.js';
+import { resolveExportItems } from './resolve-export-items.js';
 
 export interface RequestExportInput {
   subjectId: string;
-  /** The export type's idnumber or id. */
-  type: string | number;
+  /** The export type's idnumber or id; or else `items`. */
+  type?: string | number;
+  /**
+   * Instead of a type: the components (`forum`) and items (`forum/posts`) to export, for this export only. Not for
+   * `self` exports.
+   */
+  items?: readonly string[];
   /** `self` when the subject asks for their own data. */
   origin: 'self' | 'admin' | 'api';
 }
+
+/** What the package's manifest and report show as the type of an export by chosen items. */
+export const selectedItemsType = { idnumber: 'selected-items', name: 'Selected items' } as const;
 
 function exportOpenError(subjectId: string, requestId?: number, status?: string): LetheError {
   const what =
@@ -50,10 +59,13 @@ export async function markPackageGone(
 }
 
 /**
- * Queues an export of one subject's data by an export type. Refusals: LETHE_E_INVALID_INPUT (origin),
+ * Queues an export of one subject's data by an export type, or by a choice of components and items (Liferay's
+ * "choose applications"; the request then carries a plan of `export` steps and no type). Refusals:
+ * LETHE_E_INVALID_INPUT (origin; neither or both of type and items; see resolveExportItems), LETHE_E_ITEM_UNKNOWN,
  * LETHE_E_SUBJECT_UNKNOWN, LETHE_E_SUBJECT_PROTECTED, LETHE_E_TYPE_UNKNOWN; for `self`: LETHE_E_FORBIDDEN (another
- * subject asking), LETHE_E_SELF_EXPORT_DISABLED, LETHE_E_TYPE_NOT_SELF; LETHE_E_EXPORT_OPEN while another export
- * is pending or running or its package is still available (a package past its expiry is expired on the spot).
+ * subject asking), LETHE_E_SELF_EXPORT_DISABLED, LETHE_E_TYPE_NOT_SELF (also for a choice of items: subjects use a
+ * type offered to them); LETHE_E_EXPORT_OPEN while another export is pending or running or its package is still
+ * available (a package past its expiry is expired on the spot).
  */
 export async function requestExport(
   engine: Engine,
@@ -69,11 +81,30 @@ export async function requestExport(
       },
     );
   }
+  const byType = input.type !== undefined && input.type !== null;
+  const byItems = input.items !== undefined && input.items !== null;
+  if (byType === byItems) {
+    throw new LetheError(
+      'LETHE_E_INVALID_INPUT',
+      byType
+        ? 'Export by an export type or by chosen items, not both.'
+        : 'Give an export type, or the components and items to export.',
+      { field: byType ? 'items' : 'type' },
+    );
+  }
   const subject = await requireSubject(engine.db, input.subjectId);
   const settings = await readSettings(engine.db);
   refuseAnonymous(subject, settings, 'export');
-  const type = await getExportType(engine, input.type);
-  if (input.origin === 'self') {
+  if (input.origin === 'self' && !byType) {
+    throw new LetheError(
+      'LETHE_E_TYPE_NOT_SELF',
+      'Subjects export their own data by an export type offered to them, not by chosen items.',
+      { field: 'items' },
+    );
+  }
+  const plan: ExportPlanStep[] | null = byItems ? resolveExportItems(engine.items, input.items) : null;
+  const type = input.type !== undefined && plan === null ? await getExportType(engine, input.type) : null;
+  if (input.origin === 'self' && type) {
     if (actor.startsWith('subject:') && actor !== `subject:${subject.id}`) {
       throw new LetheError('LETHE_E_FORBIDDEN', 'A subject can only export their own data.', {
         subjectId: subject.id,
@@ -117,8 +148,9 @@ export async function requestExport(
         subjectId: subject.id,
         origin: input.origin,
         subjectStatus: subject.status,
-        exportTypeId: type.id,
-        details: { type: type.idnumber },
+        ...(type
+          ? { exportTypeId: type.id, details: { type: type.idnumber } }
+          : { plan, details: { items: (plan ?? []).map((s) => s.key) } }),
       });
     });
   } catch (error) {

@@ -35,6 +35,15 @@ export interface PlanStep {
   mode: EraseMode;
 }
 
+/** One step of an export by chosen items (no export type). */
+export interface ExportPlanStep {
+  key: string;
+  mode: 'export';
+}
+
+/** A request's stored plan: erasure steps for a purge, export steps for an export by chosen items. */
+export type RequestPlanStep = PlanStep | ExportPlanStep;
+
 export type RequestRow = Selectable<RequestsTable>;
 export type RequestItemRow = Selectable<RequestItemsTable>;
 
@@ -71,8 +80,8 @@ export interface LetheRequest {
   purgeTypeId: number | null;
   /** The type's idnumber, when the request has a type (and it still exists). */
   typeIdnumber: string | null;
-  /** The explicit steps of a request without a type; null otherwise. */
-  plan: PlanStep[] | null;
+  /** The explicit steps of a request without a type (mode `export` for an export by chosen items); null otherwise. */
+  plan: RequestPlanStep[] | null;
   dryRun: boolean;
   requestedBy: string;
   createdAt: string;
@@ -91,9 +100,9 @@ export interface LetheRequest {
   items: RequestItemResult[];
 }
 
-export function parsePlan(text: string | null): PlanStep[] | null {
+export function parsePlan(text: string | null): RequestPlanStep[] | null {
   if (text === null) return null;
-  return JSON.parse(text) as PlanStep[];
+  return JSON.parse(text) as RequestPlanStep[];
 }
 
 export function toItemResult(row: RequestItemRow): RequestItemResult {

@@ -1,12 +1,9 @@
 import type { Db, Engine } from '../engine.js';
 import { exportTypeItems, purgeTypePlan, readExportType, readPurgeType } from '../types/index.js';
-import { type PlanStep, parsePlan, type RequestRow } from './request-model.js';
+import { parsePlan, type RequestPlanStep, type RequestRow } from './request-model.js';
 
 /** One step of a request: an item and what to do with it (`delete`, `anonymise`, or `export`). */
-export interface RequestStep {
-  key: string;
-  mode: PlanStep['mode'] | 'export';
-}
+export type RequestStep = RequestPlanStep;
 
 /** Sorts steps in catalogue order (group, sort order, key); keys no longer registered go last. */
 export function catalogueOrder<T extends { key: string }>(engine: Engine, steps: T[]): T[] {

@@ -3,8 +3,8 @@ import { rm } from 'node:fs/promises';
 import type { ItemKey, ItemRunResult } from '../../items/index.js';
 import { isoNow } from '../../store/index.js';
 import type { Engine } from '../engine.js';
-import { writeExportPackage } from '../exports/index.js';
-import type { RequestRow, RequestStep } from '../requests/index.js';
+import { type ExportTypeRef, writeExportPackage } from '../exports/index.js';
+import { parsePlan, type RequestRow, type RequestStep, selectedItemsType } from '../requests/index.js';
 import { getAnonymousUser, readSettings } from '../settings/index.js';
 import { findSubject, toSubjectRef } from '../subjects/index.js';
 import { exportTypeItems, readExportType } from '../types/index.js';
@@ -21,6 +21,33 @@ class Stop extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * What an export request exports: its type's items, or the registered items of its plan (an export by chosen
+ * items, shown as "Selected items" and including files). A message when its type no longer exists.
+ */
+async function exportContents(
+  engine: Engine,
+  row: RequestRow,
+): Promise<{ type: ExportTypeRef; keys: ItemKey[] } | string> {
+  const plan = parsePlan(row.plan);
+  if (plan) {
+    const chosen = new Set(plan.map((step) => step.key));
+    return {
+      type: { ...selectedItemsType, includeFiles: true },
+      keys: engine.items.keys().filter((key) => chosen.has(key)),
+    };
+  }
+  try {
+    const type = await readExportType(engine.db, engine.items, Number(row.export_type_id));
+    return {
+      type: { idnumber: type.idnumber, name: type.name, includeFiles: type.includeFiles },
+      keys: exportTypeItems(engine, type),
+    };
+  } catch {
+    return `Export type ${String(row.export_type_id)} no longer exists.`;
   }
 }
 
@@ -51,15 +78,11 @@ export async function runExport(
         { row, stopped: `Subject '${row.subject_id}' no longer exists.` },
       ]);
     }
-    let type: Awaited<ReturnType<typeof readExportType>>;
-    try {
-      type = await readExportType(engine.db, engine.items, Number(row.export_type_id));
-    } catch {
-      return finishRequests(engine, ctx.workerId, [
-        { row, status: 'failed', error: `Export type ${String(row.export_type_id)} no longer exists.` },
-      ]);
+    const what = await exportContents(engine, row);
+    if (typeof what === 'string') {
+      return finishRequests(engine, ctx.workerId, [{ row, status: 'failed', error: what }]);
     }
-    const keys = exportTypeItems(engine, type);
+    const { type, keys } = what;
     const steps: RequestStep[] = keys.map((key) => ({ key, mode: 'export' }));
     const anonymousUser = toSubjectRef(await getAnonymousUser(engine, 'system'));
     const controller = new AbortController();
@@ -106,7 +129,7 @@ export async function runExport(
     try {
       pkg = await writeExportPackage({
         subject: toSubjectRef(subject),
-        exportType: { idnumber: type.idnumber, name: type.name, includeFiles: type.includeFiles },
+        exportType: type,
         items: keys.map((key) => engine.items.get(key)),
         ctxBase: { anonymousUser, timeLimitMs: engine.config.worker.itemTimeLimitMs },
         outDir: engine.config.filesDir,

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import {
+  dashboardReport,
   deletedSubjectsReport,
   exportsReport,
   openReportStream,
@@ -9,7 +10,9 @@ import {
   type ReportQuery,
   reportFormats,
 } from '../../../engine/reports/index.js';
+import { requestKinds, requestOrigins, requestStatuses } from '../../../engine/requests/index.js';
 import { staff } from '../../roles/access.js';
+import { queryInt } from '../common-schemas.js';
 import { type Api, sent } from '../define-route.js';
 
 const value = z.string().max(255);
@@ -111,8 +114,78 @@ const summaries: Record<ReportKind, string> = {
     'Deleted subjects, their purge type and whether they were purged (legacy ones marked); or CSV / JSON lines.',
 };
 
-/** The three reports: a JSON page, or every row streamed as CSV or JSON lines. */
+const dashboardSchema = z.object({
+  days: z.number().int(),
+  since: z.string(),
+  series: z.array(
+    z.object({
+      date: z.string(),
+      kind: z.enum(requestKinds),
+      status: z.enum(requestStatuses),
+      count: z.number().int(),
+    }),
+  ),
+  openTotal: z.number().int(),
+  openRequests: z.array(
+    z.object({
+      id: z.number().int(),
+      kind: z.enum(requestKinds),
+      subjectId: z.string(),
+      subjectName: z.string().nullable(),
+      origin: z.enum(requestOrigins),
+      status: z.enum(requestStatuses),
+      typeIdnumber: z.string().nullable(),
+      dryRun: z.boolean(),
+      createdAt: z.string(),
+      startedAt: z.string().nullable(),
+      ageSeconds: z.number().int(),
+    }),
+  ),
+  failedItems: z.array(
+    z.object({
+      requestId: z.number().int(),
+      subjectId: z.string(),
+      kind: z.enum(requestKinds),
+      itemKey: z.string(),
+      mode: z.string(),
+      status: z.string(),
+      message: z.string().nullable(),
+      finishedAt: z.string().nullable(),
+    }),
+  ),
+  duePurges: z.object({
+    total: z.number().int(),
+    subjects: z.array(
+      z.object({
+        subjectId: z.string(),
+        fullName: z.string(),
+        status: z.string(),
+        purgeType: z.string(),
+        purgeTypeId: z.number().int(),
+        since: z.string(),
+      }),
+    ),
+  }),
+});
+
+/** The three reports: a JSON page, or every row streamed as CSV or JSON lines; and the dashboard. */
 export function registerReportRoutes(api: Api): void {
+  api.route({
+    method: 'GET',
+    url: '/api/v1/reports/dashboard',
+    operationId: 'dashboardReport',
+    summary:
+      'The dashboard: requests per day, kind and status over the last `days` days (1 to 365, 30 by default), open requests and their age, failed items, and the subjects due an automatic purge.',
+    description:
+      'Days are UTC days. Open requests (pending or running) are the oldest 50, with openTotal counting them all; failed items are the latest 50 with status error or timed-out among the period’s requests; duePurges uses the automatic scan’s rule without enqueuing anything.',
+    tags: ['reports'],
+    access: staff('userdata:viewreports', 'reports:read'),
+    query: z.strictObject({ days: queryInt(1, 365).optional() }),
+    response: dashboardSchema,
+    handler: async ({ query }) =>
+      dashboardReport(api.engine, query.days === undefined ? {} : { days: query.days }),
+  });
+
   for (const kind of ['exports', 'purges', 'deleted'] as const) {
     api.route({
       method: 'GET',

@@ -5,6 +5,7 @@ import {
   deleteExportPackage,
   getRequest,
   listRequests,
+  maxExportSelectors,
   requestExport,
   requestKinds,
   requestOrigins,
@@ -90,18 +91,26 @@ export function registerRequestRoutes(api: Api): void {
     method: 'POST',
     url: '/api/v1/requests/exports',
     operationId: 'requestExport',
-    summary: 'Export a subject’s data by an export type (one export per subject at a time).',
+    summary:
+      'Export a subject’s data by an export type, or by chosen components and items (one export per subject at a time).',
+    description:
+      'Give either `type` (an export type’s idnumber or id) or `items` (components such as `forum`, or item keys such as `forum/posts`; a component brings those of its items that can export). An export by items has a `plan` of `export` steps and no type; its package calls its type “Selected items”.',
     tags: ['requests'],
     access: staff('userdata:exportother', 'exports:request'),
     status: 201,
     errors: [404, 409],
-    body: z.strictObject({ subjectId: subjectIdSchema, type: typeRef }),
+    body: z.strictObject({
+      subjectId: subjectIdSchema,
+      type: typeRef.optional(),
+      items: z.array(z.string().min(1).max(255)).min(1).max(maxExportSelectors).optional(),
+    }),
     response: requestSchema,
     handler: async ({ body, actor, principal }) =>
       withDownloadUrl(
         await requestExport(e, actor, {
           subjectId: body.subjectId,
-          type: body.type,
+          ...(body.type !== undefined ? { type: body.type } : {}),
+          ...(body.items !== undefined ? { items: body.items } : {}),
           origin: originOf(principal),
         }),
       ),

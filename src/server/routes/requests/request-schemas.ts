@@ -23,7 +23,8 @@ export const requestSummarySchema = z.object({
   exportTypeId: z.number().int().nullable(),
   purgeTypeId: z.number().int().nullable(),
   typeIdnumber: z.string().nullable(),
-  plan: z.array(z.object({ key: z.string(), mode: z.enum(eraseModes) })).nullable(),
+  /** The steps of a request without a type: erase modes for a purge, `export` for an export by chosen items. */
+  plan: z.array(z.object({ key: z.string(), mode: z.enum([...eraseModes, 'export']) })).nullable(),
   dryRun: z.boolean(),
   requestedBy: z.string(),
   createdAt: z.string(),

@@ -14,7 +14,22 @@ const settingsSchema = z.object({
   allowSelfExport: z.boolean(),
   exportRetentionDays: z.number().int(),
   anonymousUserId: z.string().nullable(),
+  /** The SMTP server notifications go through, from the configuration (never its user or password). */
+  smtp: z.object({
+    configured: z.boolean(),
+    host: z.string().optional(),
+    port: z.number().int().optional(),
+    secure: z.boolean().optional(),
+    from: z.string().optional(),
+  }),
 });
+
+/** The configuration's SMTP server as the settings show it: where, and from whom, never the credentials. */
+function smtpView(engine: Api['engine']): z.input<typeof settingsSchema>['smtp'] {
+  const smtp = engine.config.smtp;
+  if (!smtp) return { configured: false };
+  return { configured: true, host: smtp.host, port: smtp.port, secure: smtp.secure, from: smtp.from };
+}
 
 /** The settings and the anonymous user. */
 export function registerSettingsRoutes(api: Api): void {
@@ -22,11 +37,12 @@ export function registerSettingsRoutes(api: Api): void {
     method: 'GET',
     url: '/api/v1/settings',
     operationId: 'getSettings',
-    summary: 'The settings: default purge types, self-service exports, export retention, the anonymous user.',
+    summary:
+      'The settings: default purge types, self-service exports, export retention, the anonymous user; and the SMTP server from the configuration (without credentials).',
     tags: ['settings'],
     access: staff(configReaders, 'config:read'),
     response: settingsSchema,
-    handler: async () => getSettings(api.engine),
+    handler: async () => ({ ...(await getSettings(api.engine)), smtp: smtpView(api.engine) }),
   });
 
   api.route({
@@ -46,7 +62,10 @@ export function registerSettingsRoutes(api: Api): void {
       anonymousUserId: z.string().min(1).max(255).nullable().optional(),
     }),
     response: settingsSchema,
-    handler: async ({ body, actor }) => updateSettings(api.engine, actor, body),
+    handler: async ({ body, actor }) => ({
+      ...(await updateSettings(api.engine, actor, body)),
+      smtp: smtpView(api.engine),
+    }),
   });
 
   api.route({

@@ -176,7 +176,7 @@ export const reportsApi = {
   exports: (query: ReportQuery) => http.get<ReportPage<ExportReportRow>>(`${v1}/reports/exports`, query),
   purges: (query: ReportQuery) => http.get<ReportPage<PurgeReportRow>>(`${v1}/reports/purges`, query),
   deleted: (query: ReportQuery) => http.get<ReportPage<DeletedReportRow>>(`${v1}/reports/deleted`, query),
-  /** Not in the API yet: the console works the dashboard out from the requests when it answers 404. */
+  /** The server's dashboard report (UTC days); on a 404 (an older server) the console works it out from the requests. */
   dashboard: (days: number) => http.get<Dashboard>(`${v1}/reports/dashboard`, { days }),
 };
 

@@ -187,7 +187,8 @@ export interface RequestSummary {
   exportTypeId: number | null;
   purgeTypeId: number | null;
   typeIdnumber: string | null;
-  plan: PurgeItem[] | null;
+  /** The steps of a request without a type: erase modes for a purge, `export` for an export by chosen items. */
+  plan: { key: string; mode: EraseMode | 'export' }[] | null;
   dryRun: boolean;
   requestedBy: string;
   createdAt: string;
@@ -271,6 +272,7 @@ export interface FailedItem {
   subjectId: string;
   kind: RequestKind;
   itemKey: string;
+  mode?: string;
   status: ItemRunStatus;
   message: string | null;
   finishedAt: string | null;
@@ -281,13 +283,24 @@ export interface DuePurge {
   fullName?: string;
   status: SubjectStatus;
   purgeType: string | null;
+  purgeTypeId?: number;
   since: string;
 }
 
+/** An open (pending or running) request as the dashboard lists it; a request summary has these fields too. */
+export type DashboardOpenRequest = Pick<
+  RequestSummary,
+  'id' | 'kind' | 'subjectId' | 'origin' | 'status' | 'typeIdnumber' | 'dryRun' | 'createdAt' | 'startedAt'
+> & { subjectName?: string | null; ageSeconds?: number };
+
 export interface Dashboard {
   days: number;
+  /** The period's first moment (midnight UTC); the server's days are UTC days. */
+  since?: string;
   series: DashboardPoint[];
-  openRequests: RequestSummary[];
+  /** How many requests are open; openRequests lists the oldest 50 of them. */
+  openTotal?: number;
+  openRequests: DashboardOpenRequest[];
   failedItems: FailedItem[];
   /** Null when the server can't say (the console then computed the rest from the requests). */
   duePurges: { total: number; subjects: DuePurge[] } | null;

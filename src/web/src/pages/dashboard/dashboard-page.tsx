@@ -44,7 +44,7 @@ export function DashboardPage() {
         <>
           <section className="stat-row" aria-label="Summary">
             <div className="stat">
-              <span className="stat-value">{formatNumber(data.openRequests.length)}</span>
+              <span className="stat-value">{formatNumber(data.openTotal ?? data.openRequests.length)}</span>
               <span className="stat-label">Open requests</span>
             </div>
             <div className="stat">
