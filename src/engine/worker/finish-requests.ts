@@ -79,19 +79,30 @@ export async function finishRequests(
         await cancelRemainingItems(engine, trx, f.row, f.stopped ?? 'Cancelled before it ran.', f.steps);
       }
     }
-    const items = new Map<number, RequestItemRow[]>();
+    // Only what the outcome needs: the items that failed, and how many records each request counted.
+    const items = new Map<number, Pick<RequestItemRow, 'item_key' | 'status' | 'message'>[]>();
+    const records = new Map<number, number>();
     const heldIds = held.map((f) => Number(f.row.id));
     for (let i = 0; i < heldIds.length; i += chunk) {
-      const rows = await trx
+      const part = heldIds.slice(i, i + chunk);
+      const failed = await trx
         .selectFrom('request_items')
-        .selectAll()
-        .where('request_id', 'in', heldIds.slice(i, i + chunk))
+        .select(['request_id', 'item_key', 'status', 'message'])
+        .where('request_id', 'in', part)
+        .where('status', 'in', ['error', 'timed-out'])
         .execute();
-      for (const row of rows) {
+      for (const row of failed) {
         const list = items.get(Number(row.request_id)) ?? [];
         list.push(row);
         items.set(Number(row.request_id), list);
       }
+      const sums = await trx
+        .selectFrom('request_items')
+        .select(['request_id', (eb) => eb.fn.sum<number | string>('count').as('records')])
+        .where('request_id', 'in', part)
+        .groupBy('request_id')
+        .execute();
+      for (const row of sums) records.set(Number(row.request_id), Number(row.records ?? 0));
     }
     const now = isoNow();
     const finished: Finished[] = [];
@@ -151,7 +162,7 @@ export async function finishRequests(
       }
     }
     const dryRun = (id: number) => Number(held.find((f) => Number(f.row.id) === id)?.row.dry_run ?? 0) === 1;
-    const counted = (id: number) => (items.get(id) ?? []).reduce((sum, i) => sum + Number(i.count), 0);
+    const counted = (id: number) => records.get(id) ?? 0;
     if (finished.length > auditEachLimit) {
       const byStatus: Record<string, number> = {};
       for (const f of finished) byStatus[f.status] = (byStatus[f.status] ?? 0) + 1;
