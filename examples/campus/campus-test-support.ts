@@ -96,6 +96,10 @@ const userColumns = new Set([
   'to_user_id',
   'last_post_user_id',
   'reporter_id',
+  // The dataset items job/managed and helpdesk/assigned change these: a row that names the subject as manager or
+  // assignee belongs to them in part.
+  'manager_id',
+  'assignee_id',
 ]);
 
 /**

@@ -46,6 +46,8 @@ CREATE TABLE users (
   status_changed_at TEXT NOT NULL
 );
 CREATE INDEX users_email ON users (email);
+-- Deleting a file checks that no user shows it as their picture.
+CREATE INDEX users_picture ON users (picture);
 
 CREATE TABLE user_info_fields (
   id INTEGER PRIMARY KEY,
@@ -319,6 +321,7 @@ CREATE TABLE helpdesk_issues (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX helpdesk_issues_reporter ON helpdesk_issues (reporter_id);
+CREATE INDEX helpdesk_issues_description_email ON helpdesk_issues (description_email_id);
 
 -- incoming: from a customer; outgoing: from an agent; system: sent by the helpdesk itself (from_user_id is null).
 CREATE TABLE helpdesk_emails (

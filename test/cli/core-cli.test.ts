@@ -40,8 +40,10 @@ describe('the lethe CLI on the campus demo', () => {
     const items = run.json<ListedItem[]>();
     expect(items.length).toBeGreaterThanOrEqual(25);
     expect(new Set(items.map((i) => i.component)).size).toBeGreaterThanOrEqual(8);
+    // Names live in the users row, which is never deleted: the dataset anonymises them, once the user is deleted.
     const names = items.find((i) => i.key === 'user/names');
-    expect(names?.modes['delete']?.statuses).toEqual(['deleted']);
+    expect(names?.modes['anonymise']?.statuses).toEqual(['deleted']);
+    expect(names?.modes['delete']).toBeUndefined();
     expect(items.find((i) => i.key === 'forum/posts')?.modes['anonymise']?.statuses).toContain('suspended');
   });
 
@@ -70,8 +72,12 @@ describe('the lethe CLI on the campus demo', () => {
       [['export-types', 'create', 'x1', '--items', 'nope/never'], 'LETHE_E_ITEM_UNKNOWN'],
       [['export-types', 'create', 'all-data'], 'LETHE_E_TYPE_DUPLICATE'],
       [
-        ['purge-types', 'create', 'x2', '--status', 'suspended', '--items', 'user/email:delete'],
+        ['purge-types', 'create', 'x2', '--status', 'suspended', '--items', 'user/email:anonymise'],
         'LETHE_E_STATUS_NOT_ALLOWED',
+      ],
+      [
+        ['purge-types', 'create', 'x4', '--status', 'deleted', '--items', 'user/email:delete'],
+        'LETHE_E_MODE_UNSUPPORTED',
       ],
       [['purge-types', 'delete', 'purge-deleted'], 'LETHE_E_TYPE_IN_USE'],
       [['export-types', 'delete', 'all-data'], 'LETHE_E_TYPE_INITIAL'],
@@ -96,7 +102,7 @@ describe('the lethe CLI on the campus demo', () => {
       '--status',
       'suspended',
       '--items',
-      'user/email:delete',
+      'user/email:anonymise',
     );
     expect(named.stderr).toContain('user/email');
   });

@@ -150,6 +150,28 @@ for (const target of dialectTargets()) {
       expect(user(3)).toMatchObject({ username: 'user3', email: 'u3@ex.com' });
     });
 
+    it('counts only rows that anonymising would still change, and does not hash a hash again', async () => {
+      const profile = c.item('core/profile');
+      expect(Object.fromEntries(await profile.count!(batch([1, 2])))).toEqual({ '1': 1, '2': 1 });
+      await profile.erase!(eraseContext([1], 'anonymise'));
+      // User 1's row is still theirs, but holds nothing more to erase.
+      expect(Object.fromEntries(await profile.count!(batch([1, 2])))).toEqual({ '2': 1 });
+      const once = await dumpFixture(c.connection);
+      const again = await profile.erase!(eraseContext([1], 'anonymise'));
+      expect(again.get('1')).toBeUndefined();
+      expect(await dumpFixture(c.connection)).toEqual(once);
+      // A row with only its hash left counts while another column is still personal, and keeps its hash.
+      const hashed = JSON.parse(once.get('users#1') ?? '{}').username as string;
+      await c.connection.execute('UPDATE users SET firstname = ? WHERE id = ?', ['Again', 1]);
+      expect(Object.fromEntries(await profile.count!(batch([1])))).toEqual({ '1': 1 });
+      expect((await profile.erase!(eraseContext([1], 'anonymise'))).get('1')).toEqual({
+        status: 'success',
+        count: 1,
+      });
+      const user = JSON.parse((await dumpFixture(c.connection)).get('users#1') ?? '{}');
+      expect(user).toMatchObject({ username: hashed, firstname: '' });
+    });
+
     it('erases many subjects in one batch', async () => {
       const results = await purge(c.items, [1, 2, 4, 5], 'delete');
       expect(results.get('helpdesk/system-emails')?.get('4')).toEqual({ status: 'success', count: 1 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scanAutomaticPurges } from '../../src/engine/purges/index.js';
 import { seriousViolations } from './support/axe.js';
 import {
@@ -94,7 +94,18 @@ describe.skipIf(!ready)('the console in Chromium', () => {
     await check(page, 'delete-personal-data-deactivate');
     await deactivate.getByRole('button', { name: 'Deactivate user' }).click();
     await deactivate.waitFor({ state: 'detached' });
-    await page.getByRole('button', { name: 'Actions for Blog posts' }).click();
+    await page.getByText(`${user.name} is active.`).waitFor({ state: 'detached' });
+    // The Options menu closes on any scroll, and the scroll that brings a button far down the page into view can
+    // land just after the click has opened it: open it again until it stays open.
+    const actions = page.getByRole('button', { name: 'Actions for Blog posts' });
+    await actions.scrollIntoViewIfNeeded();
+    await vi.waitFor(
+      async () => {
+        if ((await actions.getAttribute('aria-expanded')) !== 'true') await actions.click();
+        await page.getByRole('menuitem', { name: 'Anonymize' }).waitFor({ timeout: 1000 });
+      },
+      { timeout: 15_000, interval: 100 },
+    );
     await page.getByRole('menuitem', { name: 'Anonymize' }).click();
     const confirm = page.getByRole('dialog');
     await confirm.getByText("This can't be undone.", { exact: true }).waitFor();

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpCampus, foreignChanges } from '../../examples/campus/campus-test-support.js';
 import { buildDemo, type DemoSummary } from '../../examples/campus/demo/build-demo.js';
 import { campusSubjects, closeItems } from '../../examples/campus/index.js';
 import { loadConfig } from '../../src/config/index.js';
+import { personalDataSummary } from '../../src/engine/anonymisation/index.js';
 import type { Engine } from '../../src/engine/engine.js';
 import { openEngine } from '../../src/engine/open-engine.js';
 import { requestPurge } from '../../src/engine/purges/index.js';
@@ -72,6 +74,34 @@ describe('requests on the campus demo', () => {
     const subject = await findSubject(engine.db, id);
     const batch = subject ? [subject] : [];
     expect(foreignChanges(before, dumpCampus(demo.campusDatabase), batch)).toEqual([]);
+  });
+
+  it("purges a manager and helpdesk agent: other people's assignments and issues only lose that person", async () => {
+    const campus = new Database(demo.campusDatabase, { readonly: true });
+    const row = campus
+      .prepare(
+        `SELECT u.id FROM users u WHERE u.status = 'active' AND u.kind = 'staff'
+           AND EXISTS (SELECT 1 FROM job_assignments j WHERE j.manager_id = u.id)
+           AND EXISTS (SELECT 1 FROM helpdesk_issues i WHERE i.assignee_id = u.id) LIMIT 1`,
+      )
+      .get() as { id: number } | undefined;
+    campus.close();
+    const id = String(row?.id ?? '');
+    expect(id).not.toBe('');
+    await changeStatus(engine, 'cli', [id], 'deleted');
+    const before = dumpCampus(demo.campusDatabase);
+    const queued = await requestPurge(engine, 'cli', { subjectId: id, type: 'purge-deleted' });
+    await runWorker(engine, { once: true, jobs: 'none' });
+    const done = await getRequest(engine, queued.id);
+    expect(done.status, done.error ?? '').toBe('succeeded');
+    const count = (key: string) => done.items.find((i) => i.itemKey === key)?.count ?? 0;
+    expect(count('job/managed')).toBeGreaterThan(0);
+    expect(count('helpdesk/assigned')).toBeGreaterThan(0);
+    const subject = await findSubject(engine.db, id);
+    expect(foreignChanges(before, dumpCampus(demo.campusDatabase), subject ? [subject] : [])).toEqual([]);
+    // Nothing the type erases is left to count.
+    const summary = await personalDataSummary(engine, id);
+    expect(summary.total).toBe(0);
   });
 
   it('purges subjects automatically by the default deleted type after worker --once', async () => {

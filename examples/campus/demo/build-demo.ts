@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../src/config/index.js';
 import type { Engine } from '../../../src/engine/engine.js';
@@ -37,11 +37,42 @@ function campusItemModule(): string {
   return existsSync(js) ? js : resolve(here, '..', 'items', 'index.ts');
 }
 
+/**
+ * examples/campus/dataset.yaml: beside this file's folder in the sources; from dist/examples/campus/demo (built),
+ * the source tree's copy, since tsc does not copy YAML files.
+ */
+export function campusDatasetFile(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const source = resolve(here, '..', 'dataset.yaml');
+  return existsSync(source)
+    ? source
+    : resolve(here, '..', '..', '..', '..', 'examples', 'campus', 'dataset.yaml');
+}
+
+/**
+ * Copies the campus dataset file into the demo folder, where its relative paths (campus.db, campus-files) name the
+ * demo's own files: the demo folder is then a complete example of a dataset file next to its config. Only the
+ * editor's schema hint changes, to an absolute path.
+ */
+function writeDemoDataset(dir: string): string {
+  const from = campusDatasetFile();
+  const schema = resolve(dirname(from), '..', '..', 'docs', 'dataset.schema.json');
+  const text = readFileSync(from, 'utf8').replace(
+    /^# yaml-language-server: \$schema=.*$/m,
+    `# yaml-language-server: $schema=${schema}\n# Copied by \`lethe demo\` from ${from}.`,
+  );
+  const file = join(dir, 'dataset.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
 const actor = 'system:demo';
 
 /**
- * Builds the campus demo in `dir`: the host database (`campus.db`), Lethe's store (`lethe.db`) with the campus
- * subjects registered, the demo's export and purge types and settings, and `lethe.config.json` naming them all.
+ * Builds the campus demo in `dir`: the host database (`campus.db`, its files in `campus-files`), its dataset file
+ * (`dataset.yaml`, a copy of examples/campus/dataset.yaml), Lethe's store (`lethe.db`) with the campus subjects
+ * registered, the demo's export and purge types and settings, and `lethe.config.json` naming them all: the dataset
+ * file, and the campus code module restricted to the items that must stay in code.
  * It starts from scratch each time.
  */
 export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
@@ -75,10 +106,12 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
     hashKey: randomBytes(24).toString('hex'),
     // The demo scans for due automatic purges every minute, so that deleting a user shows its purge quickly.
     worker: { purgeScanInterval: 60 },
+    // Most items come from the dataset file; the code module adds only the items SQL can't express.
     items: [
+      { dataset: writeDemoDataset(dir), database: `sqlite:${campusDatabase}` },
       {
         module: campusItemModule(),
-        options: { database: `sqlite:${campusDatabase}`, filesDir: campusFiles },
+        options: { database: `sqlite:${campusDatabase}`, filesDir: campusFiles, set: 'code-only' },
       },
     ],
     ...options.config,

@@ -93,6 +93,37 @@ export function runPerChunk(
   return changes;
 }
 
+/**
+ * Runs a DELETE or UPDATE for every chunk of ids and counts what it changed, per subject, from its own RETURNING
+ * clause (no separate count query): `sql` gets the `?, ?` list and must return the changed rows' user columns, each
+ * named in `columns`. Every returned id that is one of the batch's counts one for its subject (a row that names two
+ * of them counts for both). Every subject gets a count, 0 when absent.
+ */
+export function changePerSubject(
+  campus: CampusDatabase,
+  subjects: readonly SubjectRef[],
+  sql: (idList: string) => string,
+  options: { before?: readonly unknown[]; repeat?: number; columns?: readonly string[] } = {},
+): { counts: Map<string, number>; rows: Array<Record<string, unknown>> } {
+  const columns = options.columns ?? ['user_id'];
+  const counts = new Map<string, number>(subjects.map((s) => [s.id, 0]));
+  const batch = hostBatch(subjects);
+  const rows: Array<Record<string, unknown>> = [];
+  for (const chunk of chunks(batch.ids)) {
+    const changed = campus
+      .prepare(sql(placeholders(chunk.length)))
+      .all(...bind(options.before ?? [], chunk, options.repeat ?? 1)) as Array<Record<string, unknown>>;
+    for (const row of changed) {
+      rows.push(row);
+      for (const column of columns) {
+        const subjectId = batch.subjectOf.get(Number(row[column]));
+        if (subjectId !== undefined) counts.set(subjectId, (counts.get(subjectId) ?? 0) + 1);
+      }
+    }
+  }
+  return { counts, rows };
+}
+
 let savepoints = 0;
 
 /**

@@ -9,11 +9,10 @@ import type {
   SubjectStatus,
 } from '../../../src/items/index.js';
 import {
-  chunks,
+  changePerSubject,
   countPerSubject,
   hostBatch,
   keysetRows,
-  placeholders,
   runPerChunk,
   toRecord,
 } from './batch-sql.js';
@@ -81,16 +80,6 @@ function fileAreaItem(
       assertMode(item, ctx.mode);
       let removed: string[] = [];
       const result = runErase(campus, ctx, (w) => {
-        const counts = countPerSubject(campus, w.subjects, countSql);
-        removed = [];
-        for (const chunk of chunks(w.batch.ids)) {
-          const rows = campus
-            .prepare(
-              `SELECT DISTINCT storage_path FROM files WHERE user_id IN (${placeholders(chunk.length)}) AND area = '${area}' AND storage_path IS NOT NULL`,
-            )
-            .all(...chunk) as Array<{ storage_path: string }>;
-          removed.push(...rows.map((r) => r.storage_path));
-        }
         if (area === 'picture') {
           runPerChunk(
             campus,
@@ -98,11 +87,15 @@ function fileAreaItem(
             (ids) => `UPDATE users SET picture = NULL WHERE id IN (${ids}) AND picture IS NOT NULL`,
           );
         }
-        runPerChunk(
+        const { counts, rows } = changePerSubject(
           campus,
-          w.batch.ids,
-          (ids) => `DELETE FROM files WHERE user_id IN (${ids}) AND area = '${area}'`,
+          w.subjects,
+          (ids) =>
+            `DELETE FROM files WHERE user_id IN (${ids}) AND area = '${area}' RETURNING user_id, storage_path`,
         );
+        removed = [
+          ...new Set(rows.map((r) => r['storage_path']).filter((p): p is string => typeof p === 'string')),
+        ];
         return counts;
       });
       // Once committed, remove the contents on disk that no row refers to any more.

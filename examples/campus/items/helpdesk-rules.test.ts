@@ -1,8 +1,16 @@
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SubjectRef } from '../../../src/items/index.js';
 import { createCampusSchema } from '../schema.js';
-import { anonymiseSupportUsers, mentionsAddress } from './helpdesk-rules.js';
+import { CampusDatabase } from './campus-database.js';
+import {
+  anonymiseSupportUsers,
+  type HelpdeskEmailPlan,
+  helpdeskTargets,
+  mentionsAddress,
+  planHelpdeskEmails,
+} from './helpdesk-rules.js';
 
 /*
  * A tiny helpdesk built for each rule of "Anonymize user". Sam (support, Acme) is the person anonymised.
@@ -328,6 +336,79 @@ describe('"Anonymize user" on purpose-built emails', () => {
       firstname: 'Lena',
       status: 'active',
     });
+  });
+});
+
+/** A plan as comparable data (its maps as sorted entries). */
+function planData(plan: HelpdeskEmailPlan) {
+  const entries = (m: Map<string, unknown>) => [...m].sort(([a], [b]) => a.localeCompare(b));
+  return {
+    blank: plan.blank,
+    lists: [...plan.lists].sort((a, b) => a.id - b.id),
+    descriptions: [...plan.descriptions].sort((a, b) => a - b),
+    concerned: entries(plan.concerned),
+    emails: entries(plan.emails),
+    blanked: entries(plan.blanked),
+    unlisted: entries(plan.unlisted),
+  };
+}
+
+/** The plan found through a LIKE join per address, and through one scan of the emails. */
+function bothWays(subjects: readonly SubjectRef[]) {
+  const campus = CampusDatabase.fromConnection(db);
+  const targets = helpdeskTargets(campus, subjects);
+  return {
+    like: planData(planHelpdeskEmails(campus, targets, { scanAbove: Number.POSITIVE_INFINITY })),
+    scan: planData(planHelpdeskEmails(campus, targets, { scanAbove: 0 })),
+  };
+}
+
+describe('the helpdesk email plan, found by LIKE or by one scan', () => {
+  it('is the same both ways, for each person alone and for all at once', () => {
+    const everyone = Object.values(users).map(ref);
+    for (const batch of [...everyone.map((s) => [s]), everyone]) {
+      const { like, scan } = bothWays(batch);
+      expect(scan).toEqual(like);
+    }
+    expect(bothWays([ref(users.sam)]).scan.blank).toEqual([
+      emails.fromSam,
+      emails.toSam,
+      emails.systemQuotesSam,
+    ]);
+  });
+
+  it('is the same both ways for system texts that quote addresses, look-alikes and other letter cases', () => {
+    const address = fc.constantFrom(...Object.values(users).map((u) => u.email));
+    const piece = fc.oneof(
+      address,
+      address.map((a) => a.toUpperCase()),
+      address.map((a) => `x${a}`),
+      address.map((a) => `${a}.org`),
+      address.map((a) => `${a}-b`),
+      address.map((a) => `${a}.`),
+      fc.constantFrom(' ', ', ', '<', '>', '@', '@@', 'hello ', '\n', 'am@'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(piece, { maxLength: 6 }), { minLength: 1, maxLength: 4 }), (texts) => {
+        db.prepare('DELETE FROM helpdesk_emails WHERE id >= 100').run();
+        texts.forEach((parts, i) => {
+          email(
+            100 + i,
+            2,
+            'system',
+            null,
+            'helpdesk@campus.example',
+            'alex@campus.example',
+            '',
+            '',
+            parts.join(''),
+          );
+        });
+        const { like, scan } = bothWays(Object.values(users).map(ref));
+        expect(scan).toEqual(like);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

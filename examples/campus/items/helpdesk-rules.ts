@@ -27,19 +27,6 @@ export interface HelpdeskEmailPlan {
   unlisted: Map<string, number>;
 }
 
-interface EmailHit {
-  id: number;
-  user_id: number | null;
-  addr: string | null;
-  kind: string;
-  from_user_id: number | null;
-  from_address: string;
-  to_list: string;
-  cc: string;
-  bcc: string;
-  text: string;
-}
-
 function splitList(list: string): string[] {
   return list
     .split(',')
@@ -51,9 +38,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The patterns of the addresses looked for lately (a batch's worth), so that each is compiled once. */
+const mentionPatterns = new Map<string, RegExp>();
+
 /** Whether `address` appears in `text` as a whole address (not inside a longer one). */
 export function mentionsAddress(text: string, address: string): boolean {
-  const pattern = new RegExp(`(?<![a-z0-9._%+-])${escapeRegExp(address)}(?![a-z0-9-]|\\.[a-z0-9])`, 'i');
+  let pattern = mentionPatterns.get(address);
+  if (!pattern) {
+    pattern = new RegExp(`(?<![a-z0-9._%+-])${escapeRegExp(address)}(?![a-z0-9-]|\\.[a-z0-9])`, 'i');
+    if (mentionPatterns.size >= 10_000) mentionPatterns.clear();
+    mentionPatterns.set(address, pattern);
+  }
   return pattern.test(text);
 }
 
@@ -81,16 +76,36 @@ export function helpdeskTargets(campus: CampusDatabase, subjects: readonly Subje
   });
 }
 
-/*
- * The SQL finds candidates with LIKE (case-insensitive for ASCII, like lower()), a superset: an address inside a
- * longer one, or `_` matching any character; the exact rules (list membership, whole-word mentions) are then
- * checked on each candidate.
- */
-const hitSql = (values: string) => `WITH a(user_id, addr, pattern) AS (VALUES ${values})
-  SELECT e.id AS id, a.user_id AS user_id, a.addr AS addr, e.kind AS kind, e.from_user_id AS from_user_id,
+/** An email that may concern a subject of the batch, with the user id and address it may concern them by. */
+interface EmailHit extends EmailRow {
+  user_id: number | null;
+  addr: string | null;
+}
+
+/** One email as the rules read it: the sender's address and the "to" list lower-cased, the text of system emails. */
+interface EmailRow {
+  id: number;
+  kind: string;
+  from_user_id: number | null;
+  from_address: string;
+  to_list: string;
+  cc: string;
+  bcc: string;
+  text: string;
+}
+
+const emailColumns = `e.id AS id, e.kind AS kind, e.from_user_id AS from_user_id,
     lower(trim(e.from_address)) AS from_address, lower(e.to_addresses) AS to_list,
     e.cc_addresses AS cc, e.bcc_addresses AS bcc,
-    CASE WHEN e.kind = 'system' THEN e.subject || char(10) || e.body ELSE '' END AS text
+    CASE WHEN e.kind = 'system' THEN e.subject || char(10) || e.body ELSE '' END AS text`;
+
+/*
+ * For a few addresses, the SQL finds candidates with LIKE (case-insensitive for ASCII, like lower()), a superset:
+ * an address inside a longer one, or `_` matching any character; the exact rules (list membership, whole-word
+ * mentions) are then checked on each candidate.
+ */
+const hitSql = (values: string) => `WITH a(user_id, addr, pattern) AS (VALUES ${values})
+  SELECT a.user_id AS user_id, a.addr AS addr, ${emailColumns}
   FROM a JOIN helpdesk_emails AS e ON e.blanked = 0 AND (
     e.from_user_id = a.user_id
     OR e.from_address LIKE a.pattern
@@ -100,14 +115,103 @@ const hitSql = (values: string) => `WITH a(user_id, addr, pattern) AS (VALUES ${
     OR (e.kind = 'system' AND (e.subject LIKE a.pattern OR e.body LIKE a.pattern)))
   ORDER BY e.id`;
 
+/** Above this many (user, address) pairs, one scan of the emails replaces a LIKE join per pair. */
+export const helpdeskScanAbove = 4;
+
+type Pair = [number | null, string | null, string | null];
+
+function* likeHits(campus: CampusDatabase, pairs: readonly Pair[]): Generator<EmailHit> {
+  for (const chunk of chunks(pairs, 250)) {
+    yield* campus.prepare(hitSql(chunk.map(() => '(?, ?, ?)').join(', '))).all(...chunk.flat()) as EmailHit[];
+  }
+}
+
 /**
- * Works out what the helpdesk email rules do for these subjects, with one set-based query per chunk: blank the
- * emails each sent (and the issue descriptions made from them), the emails sent to them, and the system emails
- * whose text holds their address; remove their address from the CC and BCC of every other email.
+ * For many addresses: ONE scan of the emails not yet blanked, each matched in memory against the batch: by sender
+ * id and address, by each entry of its lists, and (system emails) by each "@" of its text, tried against the
+ * batch's addresses that have as many characters before their "@". Fewer candidates than the LIKE join (no
+ * wildcards, no address inside a longer one in a list), but never fewer of those a rule keeps, in a time that does
+ * not grow with the number of addresses.
+ */
+function* scanHits(campus: CampusDatabase, pairs: readonly Pair[]): Generator<EmailHit> {
+  const byUser = new Map<number, Pair[]>();
+  const byAddress = new Map<string, Pair[]>();
+  /** Addresses by their part before the "@", and how long those parts are. */
+  const byLocal = new Map<string, string[]>();
+  const localLengths = new Set<number>();
+  for (const pair of pairs) {
+    const [userId, address] = pair;
+    if (userId !== null) byUser.set(userId, [...(byUser.get(userId) ?? []), pair]);
+    if (address === null) continue;
+    if (!byAddress.has(address)) {
+      const at = address.indexOf('@');
+      const local = address.slice(0, at);
+      byLocal.set(local, [...(byLocal.get(local) ?? []), address]);
+      localLengths.add(at);
+    }
+    byAddress.set(address, [...(byAddress.get(address) ?? []), pair]);
+  }
+  const lengths = [...localLengths];
+  // Arrays, not objects, for the many rows that concern nobody: see the columns below.
+  const rows = campus
+    .prepare(
+      `SELECT e.id, e.kind, e.from_user_id, lower(trim(e.from_address)), lower(e.to_addresses), e.cc_addresses,
+         e.bcc_addresses, CASE WHEN e.kind = 'system' THEN e.subject || char(10) || e.body ELSE '' END
+       FROM helpdesk_emails AS e WHERE e.blanked = 0 ORDER BY e.id`,
+    )
+    .raw()
+    .iterate() as IterableIterator<[number, string, number | null, string, string, string, string, string]>;
+  let found: Pair[] = [];
+  const add = (list: readonly Pair[] | undefined) => {
+    if (list) for (const pair of list) if (!found.includes(pair)) found.push(pair);
+  };
+  const addList = (list: string) => {
+    if (list !== '') for (const entry of list.split(',')) add(byAddress.get(entry.trim().toLowerCase()));
+  };
+  for (const [id, kind, fromUserId, fromAddress, toList, cc, bcc, text] of rows) {
+    if (fromUserId !== null) add(byUser.get(fromUserId));
+    add(byAddress.get(fromAddress));
+    addList(toList);
+    addList(cc);
+    addList(bcc);
+    for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+      for (const length of lengths) {
+        if (length > at) continue;
+        const candidates = byLocal.get(text.slice(at - length, at).toLowerCase());
+        if (!candidates) continue;
+        for (const address of candidates) {
+          if (text.slice(at - length, at - length + address.length).toLowerCase() === address) {
+            add(byAddress.get(address));
+          }
+        }
+      }
+    }
+    if (found.length === 0) continue;
+    const email: EmailRow = {
+      id,
+      kind,
+      from_user_id: fromUserId,
+      from_address: fromAddress,
+      to_list: toList,
+      cc,
+      bcc,
+      text,
+    };
+    for (const [userId, addr] of found) yield { ...email, user_id: userId, addr };
+    found = [];
+  }
+}
+
+/**
+ * Works out what the helpdesk email rules do for these subjects: blank the emails each sent (and the issue
+ * descriptions made from them), the emails sent to them, and the system emails whose text holds their address;
+ * remove their address from the CC and BCC of every other email. Candidates come from a LIKE join for a few
+ * addresses, or from one scan of the emails for more (`scanAbove` pairs); the rules are then checked exactly.
  */
 export function planHelpdeskEmails(
   campus: CampusDatabase,
   targets: readonly HelpdeskTarget[],
+  options: { scanAbove?: number } = {},
 ): HelpdeskEmailPlan {
   const blank = new Set<number>();
   const sent = new Set<number>();
@@ -116,7 +220,7 @@ export function planHelpdeskEmails(
   const subjectOfUser = new Map<number, string>();
   const subjectOfAddress = new Map<string, string[]>();
 
-  const pairs: Array<[number | null, string | null, string | null]> = [];
+  const pairs: Pair[] = [];
   for (const target of targets) {
     concerned.set(target.subjectId, new Set());
     if (target.userId !== undefined) subjectOfUser.set(target.userId, target.subjectId);
@@ -127,39 +231,38 @@ export function planHelpdeskEmails(
     if (target.addresses.length === 0 && target.userId !== undefined) pairs.push([target.userId, null, null]);
   }
 
-  for (const chunk of chunks(pairs, 250)) {
-    const rows = campus
-      .prepare(hitSql(chunk.map(() => '(?, ?, ?)').join(', ')))
-      .all(...chunk.flat()) as EmailHit[];
-    for (const hit of rows) {
-      const subjectIds = new Set<string>();
-      const userSubject = hit.user_id !== null ? subjectOfUser.get(hit.user_id) : undefined;
-      if (userSubject !== undefined) subjectIds.add(userSubject);
-      for (const s of hit.addr ? (subjectOfAddress.get(hit.addr) ?? []) : []) subjectIds.add(s);
-      const addr = hit.addr ?? '';
-      const isSender =
-        (hit.user_id !== null && hit.from_user_id === hit.user_id) ||
-        (addr !== '' && hit.from_address === addr);
-      const isRecipient = addr !== '' && splitList(hit.to_list).includes(addr);
-      // Candidates that match only by LIKE (a longer address, a wildcard) and by no rule are dropped below.
-      const isMentioned = addr !== '' && hit.kind === 'system' && mentionsAddress(hit.text, addr);
-      const inCc = addr !== '' && splitList(hit.cc.toLowerCase()).includes(addr);
-      const inBcc = addr !== '' && splitList(hit.bcc.toLowerCase()).includes(addr);
-      if (isSender) sent.add(hit.id);
-      if (isSender || isRecipient || isMentioned) blank.add(hit.id);
-      else if (inCc || inBcc) {
-        const entry = listHits.get(hit.id) ?? {
-          cc: hit.cc,
-          bcc: hit.bcc,
-          remove: new Set(),
-          subjects: new Set(),
-        };
-        entry.remove.add(addr);
-        for (const s of subjectIds) entry.subjects.add(s);
-        listHits.set(hit.id, entry);
-      } else continue;
-      for (const s of subjectIds) concerned.get(s)?.add(hit.id);
-    }
+  const hits =
+    pairs.length > (options.scanAbove ?? helpdeskScanAbove)
+      ? scanHits(campus, pairs)
+      : likeHits(campus, pairs);
+  for (const hit of hits) {
+    const subjectIds = new Set<string>();
+    const userSubject = hit.user_id !== null ? subjectOfUser.get(hit.user_id) : undefined;
+    if (userSubject !== undefined) subjectIds.add(userSubject);
+    for (const s of hit.addr ? (subjectOfAddress.get(hit.addr) ?? []) : []) subjectIds.add(s);
+    const addr = hit.addr ?? '';
+    const isSender =
+      (hit.user_id !== null && hit.from_user_id === hit.user_id) ||
+      (addr !== '' && hit.from_address === addr);
+    const isRecipient = addr !== '' && splitList(hit.to_list).includes(addr);
+    // Candidates that match only by LIKE (a longer address, a wildcard) and by no rule are dropped below.
+    const isMentioned = addr !== '' && hit.kind === 'system' && mentionsAddress(hit.text, addr);
+    const inCc = addr !== '' && splitList(hit.cc.toLowerCase()).includes(addr);
+    const inBcc = addr !== '' && splitList(hit.bcc.toLowerCase()).includes(addr);
+    if (isSender) sent.add(hit.id);
+    if (isSender || isRecipient || isMentioned) blank.add(hit.id);
+    else if (inCc || inBcc) {
+      const entry = listHits.get(hit.id) ?? {
+        cc: hit.cc,
+        bcc: hit.bcc,
+        remove: new Set(),
+        subjects: new Set(),
+      };
+      entry.remove.add(addr);
+      for (const s of subjectIds) entry.subjects.add(s);
+      listHits.set(hit.id, entry);
+    } else continue;
+    for (const s of subjectIds) concerned.get(s)?.add(hit.id);
   }
 
   const lists: HelpdeskEmailPlan['lists'] = [];

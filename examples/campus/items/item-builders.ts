@@ -13,6 +13,7 @@ import type {
 } from '../../../src/items/index.js';
 import { type AnonymousHostUser, anonymousHostId, anonymousHostUser } from './anonymous-user.js';
 import {
+  changePerSubject,
   countPerSubject,
   type HostBatch,
   hostBatch,
@@ -153,20 +154,25 @@ export function ownedRowsItem(campus: CampusDatabase, spec: OwnedRowsSpec): Item
     async erase(ctx) {
       assertMode({ ...spec, modes }, ctx.mode);
       return runErase(campus, ctx, (w) => {
-        const counts = countPerSubject(campus, w.subjects, countSql);
         const deleteBy = spec.deleteBy;
+        if (ctx.mode === 'delete' && !deleteBy) {
+          // The DELETE counts what it removes; an UPDATE that moves the rows away from the subject cannot.
+          const { counts } = changePerSubject(
+            campus,
+            w.subjects,
+            (ids) =>
+              `DELETE FROM ${table} AS t WHERE t.${owner} IN (${ids})${filter} RETURNING ${owner} AS user_id`,
+          );
+          spec.alsoErase?.(w, ctx.mode);
+          return counts;
+        }
+        const counts = countPerSubject(campus, w.subjects, countSql);
         if (ctx.mode === 'delete' && deleteBy) {
           runPerChunk(
             campus,
             w.batch.ids,
             (ids) => `UPDATE ${table} AS t SET ${deleteBy.set} WHERE t.${owner} IN (${ids})${filter}`,
             deleteBy.params(w.anonymous()),
-          );
-        } else if (ctx.mode === 'delete') {
-          runPerChunk(
-            campus,
-            w.batch.ids,
-            (ids) => `DELETE FROM ${table} AS t WHERE t.${owner} IN (${ids})${filter}`,
           );
         } else if (anonymise) {
           runPerChunk(
@@ -223,15 +229,13 @@ export function userFieldsItem(campus: CampusDatabase, spec: UserFieldsSpec): It
       assertMode({ ...spec, modes }, ctx.mode);
       const how = ctx.mode === 'delete' ? spec.delete : spec.anonymise;
       return runErase(campus, ctx, (w) => {
-        const counts = countPerSubject(campus, w.subjects, countSql);
-        if (how) {
-          runPerChunk(
-            campus,
-            w.batch.ids,
-            (ids) => `UPDATE users AS t SET ${how.set} WHERE t.id IN (${ids}) AND (${spec.present})`,
-          );
-        }
-        return counts;
+        if (!how) return countPerSubject(campus, w.subjects, countSql);
+        return changePerSubject(
+          campus,
+          w.subjects,
+          (ids) =>
+            `UPDATE users AS t SET ${how.set} WHERE t.id IN (${ids}) AND (${spec.present}) RETURNING id AS user_id`,
+        ).counts;
       });
     },
   };

@@ -1,5 +1,5 @@
 import type { ExportRecord, Item, SubjectContext } from '../../../src/items/index.js';
-import { countPerSubject, hostBatch, keysetRows, runPerChunk, toRecord } from './batch-sql.js';
+import { changePerSubject, countPerSubject, hostBatch, keysetRows, toRecord } from './batch-sql.js';
 import type { CampusDatabase } from './campus-database.js';
 import {
   assertMode,
@@ -46,15 +46,14 @@ function contactsItem(campus: CampusDatabase): Item {
     async erase(ctx) {
       assertMode(item, ctx.mode);
       return runErase(campus, ctx, (w) => {
-        const counts = countPerSubject(campus, w.subjects, countSql, [], 2);
-        runPerChunk(
+        return changePerSubject(
           campus,
-          w.batch.ids,
-          (ids) => `DELETE FROM contacts WHERE user_id IN (${ids}) OR contact_user_id IN (${ids})`,
-          [],
-          2,
-        );
-        return counts;
+          w.subjects,
+          (ids) =>
+            `DELETE FROM contacts WHERE user_id IN (${ids}) OR contact_user_id IN (${ids})
+             RETURNING user_id AS user_id, contact_user_id AS contact_id`,
+          { repeat: 2, columns: ['user_id', 'contact_id'] },
+        ).counts;
       });
     },
   };

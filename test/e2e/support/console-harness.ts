@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { buildDemo, type DemoSummary } from '../../../examples/campus/demo/build-demo.js';
+import { demoLogins } from '../../../examples/campus/demo/demo-accounts.js';
 import { loadConfig } from '../../../src/config/index.js';
 import { createAccount, ensureAdmin } from '../../../src/engine/accounts/index.js';
 import type { Engine } from '../../../src/engine/engine.js';
@@ -14,7 +15,8 @@ export const chromiumPath = process.env['LETHE_CHROMIUM'] ?? '/usr/bin/chromium'
 export const webRoot = resolve(import.meta.dirname, '../../../dist/web');
 export const artifacts = resolve(import.meta.dirname, '../../../test-artifacts/e2e');
 
-export const adminPassword = 'e2e-admin-password';
+/** The demo creates the administrator with its fixed demo login (ensureAdmin then leaves it as it is). */
+export const adminPassword: string = demoLogins.admin.password;
 export const subjectPassword = 'e2e-subject-password';
 
 /** Whether the browser tests can run here: Chromium and the built console. In CI, a missing one is a failure. */

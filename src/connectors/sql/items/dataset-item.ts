@@ -69,9 +69,17 @@ export function createDatasetItem(
     ...new Set(resolved.referencedBy.map((fk) => `${fk.table}.${fk.columns.join(',')}`)),
   ].join(', ');
 
-  async function counts(db: SqlExecutor, subjects: readonly SubjectRef[]): Promise<Map<string, number>> {
+  /**
+   * Rows per subject; with `stillPersonal`, only those that anonymising would still change, so that what `count`
+   * reports drops to 0 once the data is anonymised (a users row with blanked names holds no names any more).
+   */
+  async function counts(
+    db: SqlExecutor,
+    subjects: readonly SubjectRef[],
+    stillPersonal = false,
+  ): Promise<Map<string, number>> {
     const find = subjectLookup(subjects);
-    const st = sql.countPerSubject(subjects);
+    const st = sql.countPerSubject(subjects, { stillPersonal });
     const out = new Map<string, number>();
     for (const row of await db.query<CountRow>(st.sql, st.params)) {
       const id = find(row.lethe_sid);
@@ -168,7 +176,8 @@ export function createDatasetItem(
     out: Map<string, ItemOutcome>,
     filesToRemove: string[],
   ): Promise<void> {
-    const before = await counts(db, subjects);
+    // Delete removes every row of the batch, anonymised or not; anonymise has only the rows still personal to do.
+    const before = await counts(db, subjects, ctx.mode === 'anonymise');
     if ([...before.values()].every((n) => n === 0)) return;
     if (ctx.mode === 'anonymise') {
       await anonymise(db, subjects, ctx.anonymousUser);
@@ -290,7 +299,7 @@ export function createDatasetItem(
       const out = new Map<string, number>();
       for (const chunk of chunked(ctx.subjects, chunkSize)) {
         cancelled(ctx);
-        for (const [id, n] of await counts(connection, chunk)) out.set(id, n);
+        for (const [id, n] of await counts(connection, chunk, true)) out.set(id, n);
       }
       return out;
     },

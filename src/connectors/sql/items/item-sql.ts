@@ -7,6 +7,9 @@ import { containsPattern, emailsOf, idValues, wholeWordPattern } from './subject
 /** How many emails one whole-word regular expression holds. */
 const emailsPerPattern = 100;
 
+/** What the `hash` strategy writes: 64 lower-case hex characters (HMAC-SHA256). */
+export const hashedValuePattern = '^[0-9a-f]{64}$';
+
 /** One column assignment of an anonymising UPDATE. */
 export type Assignment =
   | { column: ColumnInfo; kind: 'value'; value: SqlValue }
@@ -90,22 +93,60 @@ export class ItemSql {
     );
   }
 
+  /**
+   * ` AND (...)`: the row still holds something that anonymising would change. A column counts while it is not yet
+   * what its strategy makes it: not NULL (`null`), not NULL nor blank (`blank`), not NULL nor the value (`fixed`),
+   * still one of the batch's ids (`anonymous-user`), not NULL nor a 64-hex-character hash (`hash`). Nothing (every
+   * row counts) when the item has no strategy but `keep`.
+   */
+  #stillPersonal(subjects: readonly SubjectRef[]): Statement {
+    const parts: Statement[] = [];
+    let strategies = 0;
+    for (const { column, strategy } of this.item.strategies) {
+      const c = this.col(column.name);
+      if (strategy.kind !== 'keep') strategies++;
+      if (strategy.kind === 'null') parts.push(stmt(`${c} IS NOT NULL`));
+      else if (strategy.kind === 'blank') parts.push(stmt(`${c} IS NOT NULL AND ${c} <> ''`));
+      else if (strategy.kind === 'fixed') {
+        const v = typeof strategy.value === 'boolean' ? (strategy.value ? 1 : 0) : strategy.value;
+        parts.push(stmt(`${c} IS NOT NULL AND ${c} <> ?`, [v]));
+      } else if (strategy.kind === 'anonymous-user') {
+        const ids = idValues(subjects, column);
+        if (ids.length > 0) parts.push(this.#in(c, ids));
+      } else if (strategy.kind === 'hash') parts.push(this.#notHashed(c));
+    }
+    if (strategies === 0) return stmt('');
+    if (parts.length === 0) return stmt(' AND 1 = 0');
+    const joined = joinStatements(
+      parts.map((p) => stmt(`(${p.sql})`, p.params)),
+      ' OR ',
+    );
+    return stmt(` AND (${joined.sql})`, joined.params);
+  }
+
+  /** The column holds a value that is not yet a hash. */
+  #notHashed(c: string): Statement {
+    return stmt(`${c} IS NOT NULL AND NOT (${this.dialect.regexMatch(this.dialect.castText(c), '?')})`, [
+      hashedValuePattern,
+    ]);
+  }
+
   #keySelect(): string {
     return this.item.key.map((k, i) => `${this.col(k.name)} AS lethe_k${i}`).join(', ');
   }
 
   /** Rows of the batch as (key..., lethe_sid), for one link. */
-  #linkRows(link: ResolvedLink, subjects: readonly SubjectRef[]): Statement {
+  #linkRows(link: ResolvedLink, subjects: readonly SubjectRef[], extra: Statement = stmt('')): Statement {
     const q = this.#q;
     const keys = this.#keySelect();
     if (link.kind === 'column') {
       const where = this.linkMatch(link, subjects);
       const sid = this.dialect.castText(this.col(link.column.name));
       const f = this.#filter();
-      return stmt(`SELECT ${keys}, ${sid} AS lethe_sid FROM ${this.table} WHERE ${where.sql}${f.sql}`, [
-        ...where.params,
-        ...f.params,
-      ]);
+      return stmt(
+        `SELECT ${keys}, ${sid} AS lethe_sid FROM ${this.table} WHERE ${where.sql}${f.sql}${extra.sql}`,
+        [...where.params, ...f.params, ...extra.params],
+      );
     }
     if (link.kind === 'path') {
       const joins = link.hops
@@ -118,13 +159,13 @@ export class ItemSql {
       const where = this.#in(final, idValues(subjects, link.column));
       const f = this.#filter();
       return stmt(
-        `SELECT ${keys}, ${this.dialect.castText(final)} AS lethe_sid FROM ${this.table} ${joins} WHERE ${where.sql}${f.sql}`,
-        [...where.params, ...f.params],
+        `SELECT ${keys}, ${this.dialect.castText(final)} AS lethe_sid FROM ${this.table} ${joins} WHERE ${where.sql}${f.sql}${extra.sql}`,
+        [...where.params, ...f.params, ...extra.params],
       );
     }
     const emails = emailsOf(subjects);
     if (emails.length === 0) return stmt(`SELECT ${keys}, NULL AS lethe_sid FROM ${this.table} WHERE 1 = 0`);
-    const f = this.#filter();
+    const f = joinStatements([this.#filter(), extra], '');
     const filterSql = f.sql === '' ? '' : ` WHERE 1 = 1${f.sql}`;
     const cast = (e: string) => this.dialect.castText(e);
     const text = this.dialect.comparable(`LOWER(${this.col(link.column.name)})`);
@@ -146,28 +187,32 @@ export class ItemSql {
     );
   }
 
-  /** Per subject of the batch, how many rows belong to it: rows `lethe_sid`, `lethe_n`. */
-  countPerSubject(subjects: readonly SubjectRef[]): Statement {
+  /**
+   * Per subject of the batch, how many rows belong to it: rows `lethe_sid`, `lethe_n`. With `stillPersonal`, only
+   * the rows that anonymising would still change (rows already anonymised hold nothing more to erase).
+   */
+  countPerSubject(subjects: readonly SubjectRef[], options: { stillPersonal?: boolean } = {}): Statement {
     const links = this.item.links;
     const only = links[0];
+    const extra = options.stillPersonal ? this.#stillPersonal(subjects) : stmt('');
     if (links.length === 1 && only && only.kind === 'column') {
       const c = this.col(only.column.name);
       const where = this.linkMatch(only, subjects);
       const f = this.#filter();
       return stmt(
-        `SELECT ${this.dialect.castText(c)} AS lethe_sid, COUNT(*) AS lethe_n FROM ${this.table} WHERE ${where.sql}${f.sql} GROUP BY ${c}`,
-        [...where.params, ...f.params],
+        `SELECT ${this.dialect.castText(c)} AS lethe_sid, COUNT(*) AS lethe_n FROM ${this.table} WHERE ${where.sql}${f.sql}${extra.sql} GROUP BY ${c}`,
+        [...where.params, ...f.params, ...extra.params],
       );
     }
     if (links.length === 1 && only && only.kind === 'path' && only.hops.every((h) => h.unique)) {
-      const rows = this.#linkRows(only, subjects);
+      const rows = this.#linkRows(only, subjects, extra);
       return stmt(
         `SELECT lethe_x.lethe_sid, COUNT(*) AS lethe_n FROM (${rows.sql}) lethe_x GROUP BY lethe_x.lethe_sid`,
         rows.params,
       );
     }
     const union = joinStatements(
-      links.map((l) => this.#linkRows(l, subjects)),
+      links.map((l) => this.#linkRows(l, subjects, extra)),
       ' UNION ',
     );
     return stmt(
@@ -211,14 +256,15 @@ export class ItemSql {
     );
   }
 
-  /** The distinct non-null values of a column in the batch's rows (to hash them). */
+  /** The distinct values of a column in the batch's rows that are not NULL nor already a hash (to hash them). */
   distinctValues(subjects: readonly SubjectRef[], column: string): Statement {
     const where = this.match(subjects);
     const c = this.col(column);
-    return stmt(
-      `SELECT DISTINCT ${c} AS lethe_v FROM ${this.table} WHERE (${where.sql}) AND ${c} IS NOT NULL`,
-      where.params,
-    );
+    const fresh = this.#notHashed(c);
+    return stmt(`SELECT DISTINCT ${c} AS lethe_v FROM ${this.table} WHERE (${where.sql}) AND ${fresh.sql}`, [
+      ...where.params,
+      ...fresh.params,
+    ]);
   }
 
   /** Anonymises the batch's rows, optionally only those whose `restrict` column holds one of `restrictTo`. */
