@@ -36,5 +36,6 @@ for (const [title, run] of benches) {
     process.stdout.write(`failed: ${error instanceof Error ? error.message : String(error)}\n`);
   }
 }
-if (!process.env['LETHE_TEST_PG']) process.stdout.write('\n(PostgreSQL figures skipped: set LETHE_TEST_PG)\n');
+if (!process.env['LETHE_TEST_PG'])
+  process.stdout.write('\n(PostgreSQL figures skipped: set LETHE_TEST_PG)\n');
 process.exitCode = failed ? 1 : 0;

@@ -40,22 +40,34 @@ export async function loadItemSources(
         try {
           mod = (await import(pathToFileURL(path).href)) as CodeItemModule;
         } catch (error) {
-          throw new LetheError('LETHE_E_ITEM_SOURCE', `Cannot load the item module ${path}: ${messageOf(error)}`, {
-            source: source.module,
-          });
+          throw new LetheError(
+            'LETHE_E_ITEM_SOURCE',
+            `Cannot load the item module ${path}: ${messageOf(error)}`,
+            {
+              source: source.module,
+            },
+          );
         }
         if (typeof mod.createItems !== 'function') {
-          throw new LetheError('LETHE_E_ITEM_SOURCE', `The item module ${path} does not export createItems().`, {
-            source: source.module,
-          });
+          throw new LetheError(
+            'LETHE_E_ITEM_SOURCE',
+            `The item module ${path} does not export createItems().`,
+            {
+              source: source.module,
+            },
+          );
         }
         items.push(...(await mod.createItems(source.options)));
         if (typeof mod.closeItems === 'function') closers.push(mod.closeItems);
       } else {
         if (!datasetLoader) {
-          throw new LetheError('LETHE_E_ITEM_SOURCE', `Dataset sources are not supported here: ${source.dataset}`, {
-            source: source.dataset,
-          });
+          throw new LetheError(
+            'LETHE_E_ITEM_SOURCE',
+            `Dataset sources are not supported here: ${source.dataset}`,
+            {
+              source: source.dataset,
+            },
+          );
         }
         const loaded = await datasetLoader(source, baseDir);
         items.push(...loaded.items);

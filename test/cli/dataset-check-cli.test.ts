@@ -21,7 +21,7 @@ interface DemoConfig {
 describe('lethe dataset check on the campus demo', () => {
   let dir: string;
   const campusUrl = () => `sqlite:${join(dir, 'campus.db')}`;
-  // Run from the demo folder: its lethe.config.json gives the hashKey that the `hash` strategies need.
+  // Run from the demo folder, with its lethe.config.json; the test below also runs without any config.
   const check = (file: string, ...extra: string[]) =>
     runCli(['dataset', 'check', file, '--db', campusUrl(), '--coverage', ...extra], { cwd: dir });
 
@@ -57,6 +57,14 @@ describe('lethe dataset check on the campus demo', () => {
     expect(body(readFileSync(join(dir, 'dataset.yaml'), 'utf8'))).toEqual(
       body(readFileSync(campusDataset, 'utf8')),
     );
+  });
+
+  it('checks the file on its own, from anywhere: a check needs no hashKey', async () => {
+    const run = await runCli(['dataset', 'check', campusDataset, '--db', campusUrl(), '--coverage'], {
+      cwd: repoRoot,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 
   it('passes with --coverage, listing every column it looked at', async () => {

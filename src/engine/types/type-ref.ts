@@ -16,7 +16,8 @@ function unknownType(kind: TypeKind, ref: TypeRef): LetheError {
 }
 
 function idOf(ref: TypeRef): number | undefined {
-  if (typeof ref === "number") return Number.isSafeInteger(ref) && ref > 0 && ref <= 2_147_483_647 ? ref : undefined;
+  if (typeof ref === 'number')
+    return Number.isSafeInteger(ref) && ref > 0 && ref <= 2_147_483_647 ? ref : undefined;
   if (!/^[0-9]{1,10}$/.test(ref)) return undefined;
   const id = Number(ref);
   return id <= 2_147_483_647 ? id : undefined;

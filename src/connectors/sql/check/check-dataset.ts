@@ -19,6 +19,8 @@ export interface ColumnReport {
   ignored?: string;
 }
 
+const checkOnlyHashKey = 'lethe-dataset-check-needs-no-key';
+
 export interface CheckResult {
   ok: boolean;
   problems: DatasetProblem[];
@@ -56,7 +58,9 @@ export async function checkDataset(
   options: CheckOptions = {},
 ): Promise<CheckResult> {
   const schema = await connection.introspect();
-  const resolved = resolveDataset(dataset, schema);
+  // A check never hashes, so it does not need the configuration's hashKey: a file can be checked on its own.
+  // Running the items still requires it (createDatasetItems refuses a hash strategy without a key).
+  const resolved = resolveDataset({ ...dataset, hashKey: dataset.hashKey ?? checkOnlyHashKey }, schema);
   const problems = [...resolved.problems];
   if (!options.coverage) return { ok: problems.length === 0, problems };
 
