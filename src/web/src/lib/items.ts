@@ -20,7 +20,15 @@ export function groupItems(items: readonly Item[]): ItemGroup[] {
     }
     group.items.push(item);
   }
-  return [...groups.values()];
+  // Components that share a group label ("User" for user, files and notes) are told apart by their name.
+  const all = [...groups.values()];
+  const shared = new Set(all.map((g) => g.label).filter((label, i, labels) => labels.indexOf(label) !== i));
+  for (const group of all) {
+    if (shared.has(group.label) && group.label.toLowerCase() !== group.component) {
+      group.label = `${group.label}: ${group.component}`;
+    }
+  }
+  return all;
 }
 
 export const modeLabels: Record<EraseMode, string> = { delete: 'Delete', anonymise: 'Anonymize' };
