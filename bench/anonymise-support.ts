@@ -17,12 +17,7 @@ import { updateSettings } from '../src/engine/settings/index.js';
 import { registerSubject } from '../src/engine/subjects/index.js';
 import { ItemRegistry } from '../src/items/index.js';
 import { openStore } from '../src/store/index.js';
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-}
+import type { BenchFigure } from './bench-figure.js';
 
 export interface BenchAnonymiseSupportOptions {
   /** How many helpdesk emails (default 1,000,000; ten per issue). */

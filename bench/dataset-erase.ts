@@ -26,12 +26,7 @@ import {
   type SqlValue,
 } from '../src/connectors/sql/index.js';
 import type { EraseMode, Item, SubjectRef } from '../src/items/index.js';
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-}
+import type { BenchFigure } from './bench-figure.js';
 
 export interface BenchDatasetEraseOptions {
   /** How many subjects to erase (default 2,000). */

@@ -1,11 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-}
+import type { BenchFigure } from './bench-figure.js';
 
 interface ChildReport {
   peakRssMb: number;

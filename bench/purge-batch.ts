@@ -19,13 +19,8 @@ import { changeStatus, importSubjects, registerSubject } from '../src/engine/sub
 import { runWorker } from '../src/engine/worker/index.js';
 import { ItemRegistry } from '../src/items/index.js';
 import { openStore } from '../src/store/index.js';
+import type { BenchFigure } from './bench-figure.js';
 import { campusDifferences, runPurgeFloor } from './purge-floor.js';
-
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-}
 
 export interface BenchPurgeBatchOptions {
   /** How many deleted subjects to purge (default 2,000). */

@@ -1,18 +1,13 @@
 // `npm run bench`: builds, then runs every benchmark and prints its figures. PostgreSQL figures need LETHE_TEST_PG
 // (for example postgres://postgres@127.0.0.1:5432/postgres); without it they are skipped and say so.
 import { benchAnonymiseSupport } from './anonymise-support.js';
+import type { BenchFigure } from './bench-figure.js';
 import { benchDatasetErase } from './dataset-erase.js';
 import { benchExportRss } from './export-rss.js';
 import { benchPurgeBatch } from './purge-batch.js';
 import { benchSubjectImport } from './subjects-import.js';
 
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-}
-
-const benches: Array<[string, () => Promise<Figure | Figure[]>]> = [
+const benches: Array<[string, () => Promise<BenchFigure | BenchFigure[]>]> = [
   ['subject import', () => benchSubjectImport()],
   ['automatic purge of 2,000 deleted campus subjects (issue 3)', () => benchPurgeBatch()],
   ['export memory (issue 3)', () => benchExportRss()],
