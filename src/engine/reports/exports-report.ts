@@ -6,12 +6,14 @@ import {
   type ReportQuery,
 } from './report-query.js';
 import type { PageRequest, ReportPage, ReportSource } from './report-source.js';
-import { afterKeyset, numberKey, type SortExpression, textKey } from './report-sql.js';
+import { numberKey, type SortExpression, textKey } from './report-sql.js';
 import {
+  countRequests,
   type RequestReportRow,
   requestConditions,
   requestCsvCells,
   requestCsvHeader,
+  requestPageIds,
   requestSortKeys,
   toRequestReportRow,
 } from './request-report.js';
@@ -47,24 +49,9 @@ export async function exportsSource(
   const sortKey = sortKeys[query.sort.column];
   const direction = query.sort.direction;
   return {
-    async count() {
-      const row = await engine.db
-        .selectFrom('requests as r')
-        .where(where)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirst();
-      return Number(row?.n ?? 0);
-    },
+    count: () => countRequests(engine.db, where),
     async page(request: PageRequest) {
-      // The page's keys first, from the report's own table: an offset then skips keys, not joined rows.
-      let keys = engine.db.selectFrom('requests as r').where(where);
-      if (request.after) keys = keys.where(afterKeyset(query.sort, sortKey, 'r.id', request.after));
-      const pageKeys = keys
-        .select('r.id')
-        .orderBy(sortKey, direction)
-        .orderBy('r.id', direction)
-        .limit(request.limit)
-        .offset(request.offset ?? 0);
+      const pageKeys = requestPageIds(engine.db, where, query.sort, sortKey, request);
       const rows = await engine.db
         .selectFrom('requests as r')
         .leftJoin('subjects as s', 's.id', 'r.subject_id')

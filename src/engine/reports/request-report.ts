@@ -1,6 +1,9 @@
 import { type SqlBool, sql } from 'kysely';
-import type { ParsedReportQuery, PurgesSortColumn } from './report-query.js';
+import type { Db } from '../engine.js';
+import type { ParsedReportQuery, PurgesSortColumn, ReportSort } from './report-query.js';
+import type { PageRequest } from './report-source.js';
 import {
+  afterKeyset,
   allOf,
   type Condition,
   dateConditions,
@@ -11,6 +14,37 @@ import {
   textKey,
 } from './report-sql.js';
 import type { TypeFilter } from './type-filter.js';
+
+/** How many requests a report's filters match. */
+export async function countRequests(db: Db, where: Condition): Promise<number> {
+  const row = await db
+    .selectFrom('requests as r')
+    .where(where)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * The ids of one page of a request report, from `requests` alone, so that an offset skips keys rather than joined
+ * rows. The report then joins what it shows onto these ids.
+ */
+export function requestPageIds(
+  db: Db,
+  where: Condition,
+  sort: ReportSort,
+  sortKey: SortExpression,
+  request: PageRequest,
+) {
+  let keys = db.selectFrom('requests as r').where(where);
+  if (request.after) keys = keys.where(afterKeyset(sort, sortKey, 'r.id', request.after));
+  return keys
+    .select('r.id')
+    .orderBy(sortKey, sort.direction)
+    .orderBy('r.id', sort.direction)
+    .limit(request.limit)
+    .offset(request.offset ?? 0);
+}
 
 /** The filters shared by the exports and purges reports, on `requests as r`. */
 export function requestConditions(
