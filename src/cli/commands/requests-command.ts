@@ -14,26 +14,10 @@ import {
   requestOrigins,
   requestStatuses,
 } from '../../engine/requests/index.js';
-import { LetheError } from '../../errors/index.js';
 import { table } from '../output.js';
-import { intOption } from '../parse-options.js';
+import { intOption, oneOf } from '../parse-options.js';
 import { requestText, waitAndReport } from '../request-report.js';
 import { action } from '../run-action.js';
-
-function oneOf<T extends string>(option: string, values: readonly T[]) {
-  return (raw: string): T => {
-    if (!(values as readonly string[]).includes(raw)) {
-      throw new LetheError(
-        'LETHE_E_INVALID_INPUT',
-        `${option} is one of ${values.join(', ')}, not "${raw}".`,
-        {
-          option,
-        },
-      );
-    }
-    return raw as T;
-  };
-}
 
 const timeoutOption = intOption('--timeout', 1, 86_400);
 

@@ -13,22 +13,11 @@ import {
   updateSubject,
 } from '../../engine/subjects/index.js';
 import { LetheError } from '../../errors/index.js';
-import { type SubjectStatus, subjectStatuses } from '../../items/index.js';
+import type { SubjectStatus } from '../../items/index.js';
 import { table } from '../output.js';
-import { intOption } from '../parse-options.js';
+import { intOption, statusOption } from '../parse-options.js';
 import { progressBar } from '../progress.js';
 import { action } from '../run-action.js';
-
-function statusArg(raw: string): SubjectStatus {
-  if (!(subjectStatuses as readonly string[]).includes(raw)) {
-    throw new LetheError(
-      'LETHE_E_STATUS_INVALID',
-      `"${raw}" is not a subject status: use ${subjectStatuses.join(', ')}.`,
-      { status: raw },
-    );
-  }
-  return raw as SubjectStatus;
-}
 
 function subjectRows(subjects: Subject[]): unknown[][] {
   return subjects.map((s) => [
@@ -58,7 +47,7 @@ export function registerSubjectsCommand(program: Command): void {
   subjects
     .command('list')
     .description('list subjects, filtered and paged')
-    .option('--status <status>', 'active, suspended or deleted', statusArg)
+    .option('--status <status>', 'active, suspended or deleted', statusOption)
     .option('--kind <kind>', 'the host kind, such as staff, learner or support')
     .option('--search <text>', 'an id, or part of a name, username or email')
     .option('--legacy', 'only legacy subjects (deleted before Lethe managed them)')
@@ -123,7 +112,7 @@ export function registerSubjectsCommand(program: Command): void {
     .requiredOption('--email <email>')
     .requiredOption('--name <fullName>', 'the full name')
     .option('--kind <kind>', 'staff, learner, support, ...', 'learner')
-    .option('--status <status>', 'active, suspended or deleted', statusArg, 'active')
+    .option('--status <status>', 'active, suspended or deleted', statusOption, 'active')
     .option('--legacy', 'deleted before Lethe managed it')
     .action(
       action(
@@ -214,7 +203,7 @@ export function registerSubjectsCommand(program: Command): void {
     .action(
       action(async (ctx, status: string, ids: string[]) => {
         const bar = progressBar('changing status', ctx.out.json, ids.length);
-        const result = await changeStatus(await ctx.engine(), ctx.actor, ids, statusArg(status));
+        const result = await changeStatus(await ctx.engine(), ctx.actor, ids, statusOption(status));
         bar.update(ids.length);
         bar.stop();
         ctx.out.result(

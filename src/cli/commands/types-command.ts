@@ -18,9 +18,8 @@ import {
   updatePurgeType,
 } from '../../engine/types/index.js';
 import { LetheError } from '../../errors/index.js';
-import { type SubjectStatus, subjectStatuses } from '../../items/index.js';
 import { table } from '../output.js';
-import { listOption } from '../parse-options.js';
+import { listOption, statusOption } from '../parse-options.js';
 import { action } from '../run-action.js';
 
 function yesNo(option: string) {
@@ -191,19 +190,6 @@ function registerExportTypes(program: Command): void {
       return 0;
     }),
   );
-}
-
-function statusOption(raw: string): SubjectStatus {
-  if (!(subjectStatuses as readonly string[]).includes(raw)) {
-    throw new LetheError(
-      'LETHE_E_STATUS_INVALID',
-      `"${raw}" is not a subject status: use ${subjectStatuses.join(', ')}.`,
-      {
-        status: raw,
-      },
-    );
-  }
-  return raw as SubjectStatus;
 }
 
 function registerPurgeTypes(program: Command): void {
