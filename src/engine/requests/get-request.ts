@@ -1,5 +1,6 @@
 import type { Engine } from '../engine.js';
 import { type LetheRequest, type RequestRow, requestId, toRequest, unknownRequest } from './request-model.js';
+import { catalogueOrder } from './request-plan.js';
 
 async function typeIdnumber(engine: Engine, row: RequestRow): Promise<string | null> {
   if (row.purge_type_id !== null) {
@@ -21,7 +22,7 @@ async function typeIdnumber(engine: Engine, row: RequestRow): Promise<string | n
   return null;
 }
 
-/** One request with every item's result (in the order they finished) and, for an export, its package. */
+/** One request with every item's result (in the order items run: the catalogue's) and, for an export, its package. */
 export async function getRequest(engine: Engine, id: number | string): Promise<LetheRequest> {
   const key = requestId(id);
   const row = await engine.db.selectFrom('requests').selectAll().where('id', '=', key).executeTakeFirst();
@@ -31,10 +32,10 @@ export async function getRequest(engine: Engine, id: number | string): Promise<L
     .selectAll()
     .where('request_id', '=', key)
     .execute();
-  items.sort(
-    (a, b) =>
-      (a.finished_at ?? '\uffff').localeCompare(b.finished_at ?? '\uffff') ||
-      a.item_key.localeCompare(b.item_key),
-  );
-  return toRequest(row, items, await typeIdnumber(engine, row));
+  // Finish times tie within a millisecond, so the order is the one the worker runs items in.
+  const ordered = catalogueOrder(
+    engine,
+    items.map((item) => ({ key: item.item_key, item })),
+  ).map((entry) => entry.item);
+  return toRequest(row, ordered, await typeIdnumber(engine, row));
 }
