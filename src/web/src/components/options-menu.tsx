@@ -41,8 +41,8 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
     if (refocus) buttonRef.current?.focus();
   }, []);
 
-  useLayoutEffect(() => {
-    if (!open) return;
+  /** Places the menu under its button (or above it, near the bottom of the window). */
+  const place = useCallback(() => {
     const button = buttonRef.current;
     const menu = menuRef.current;
     if (!button || !menu) return;
@@ -53,8 +53,13 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
     const top = below + height > window.innerHeight - 8 ? Math.max(8, rect.top - height - 4) : below;
     const left = Math.min(Math.max(8, rect.right - width), window.innerWidth - width - 8);
     setPosition({ top, left });
-    menu.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-  }, [open]);
+  }, []);
+
+  useLayoutEffect(() => {
+    if (!open) return;
+    place();
+    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
+  }, [open, place]);
 
   useEffect(() => {
     if (!open) return;
@@ -62,16 +67,21 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
       const target = event.target as Node;
       if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) close(false);
     };
-    const onScroll = () => close(false);
+    // Scrolling or resizing moves the menu with its button, and closes it once the button is out of sight.
+    const onMove = () => {
+      const rect = buttonRef.current?.getBoundingClientRect();
+      if (!rect || rect.bottom < 0 || rect.top > window.innerHeight) close(false);
+      else place();
+    };
     document.addEventListener('pointerdown', onPointer);
-    window.addEventListener('resize', onScroll);
-    window.addEventListener('scroll', onScroll, true);
+    window.addEventListener('resize', onMove);
+    window.addEventListener('scroll', onMove, true);
     return () => {
       document.removeEventListener('pointerdown', onPointer);
-      window.removeEventListener('resize', onScroll);
-      window.removeEventListener('scroll', onScroll, true);
+      window.removeEventListener('resize', onMove);
+      window.removeEventListener('scroll', onMove, true);
     };
-  }, [open, close]);
+  }, [open, close, place]);
 
   const onMenuKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const entries = [...(menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
