@@ -1,6 +1,6 @@
 import type { Item, ItemRunResult, SubjectRef, SubjectStatus } from '../../items/index.js';
 import { resultsPerSubject, runWithLimit, sameForAll } from '../../items/index.js';
-import { isoNow, type SubjectsTable } from '../../store/index.js';
+import { idList, isoNow, type SubjectsTable } from '../../store/index.js';
 import type { Engine } from '../engine.js';
 import { catalogueOrder, type RequestRow, type RequestStep, requestSteps } from '../requests/index.js';
 import { getAnonymousUser } from '../settings/index.js';
@@ -9,8 +9,6 @@ import { type Finish, type Finished, finishRequests } from './finish-requests.js
 import { LeaseKeeper } from './lease-keeper.js';
 import type { WorkerContext } from './worker-events.js';
 import { type ItemResultRow, writeItemResults } from './write-results.js';
-
-const chunk = 1000;
 
 interface Job {
   row: RequestRow;
@@ -27,14 +25,12 @@ function stepsKey(row: RequestRow): string {
 
 async function loadDone(engine: Engine, ids: number[]): Promise<Map<number, Set<string>>> {
   const done = new Map<number, Set<string>>(ids.map((id) => [id, new Set<string>()]));
-  for (let i = 0; i < ids.length; i += chunk) {
-    const rows = await engine.db
-      .selectFrom('request_items')
-      .select(['request_id', 'item_key'])
-      .where('request_id', 'in', ids.slice(i, i + chunk))
-      .execute();
-    for (const row of rows) done.get(Number(row.request_id))?.add(row.item_key);
-  }
+  const rows = await engine.db
+    .selectFrom('request_items')
+    .select(['request_id', 'item_key'])
+    .where('request_id', 'in', idList(engine.store.dialect, ids))
+    .execute();
+  for (const row of rows) done.get(Number(row.request_id))?.add(row.item_key);
   return done;
 }
 
@@ -44,13 +40,12 @@ async function loadDone(engine: Engine, ids: number[]): Promise<Map<number, Set<
  */
 async function checkStops(engine: Engine, jobs: Job[], subjects: Map<string, SubjectsTable>): Promise<void> {
   const byId = new Map(jobs.map((j) => [j.id, j]));
-  const ids = [...byId.keys()];
-  for (let i = 0; i < ids.length; i += chunk) {
+  {
     const rows = await engine.db
       .selectFrom('requests as r')
       .leftJoin('subjects as s', 's.id', 'r.subject_id')
       .select(['r.id', 'r.status', 'r.error', 'r.subject_status', 's.id as sid', 's.status as sstatus'])
-      .where('r.id', 'in', ids.slice(i, i + chunk))
+      .where('r.id', 'in', idList(engine.store.dialect, [...byId.keys()]))
       .where((eb) =>
         eb.or([
           eb('r.status', '=', 'cancelled'),

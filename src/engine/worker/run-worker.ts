@@ -106,12 +106,10 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
   };
   // Lethe's side of "Anonymize user": once the host's part succeeded, the subject is renamed and inactivated here.
   const afterFinished = async (finished: Finished[]) => {
-    const ids = finished
-      .filter((f) => f.kind === 'purge' && f.status === 'succeeded')
-      .map((f) => f.subjectId);
+    const ids = finished.filter((f) => f.kind === 'purge' && f.status === 'succeeded').map((f) => f.id);
     if (ids.length === 0) return;
     try {
-      await markAnonymisedSupportUsers(engine, `worker:${workerId}`, { subjectIds: ids });
+      await markAnonymisedSupportUsers(engine, `worker:${workerId}`, { requestIds: ids });
     } catch (error) {
       ctx.emit({ type: 'error', message: messageOf(error) });
     }

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { isoNow } from '../../../store/index.js';
+import { idList, isoNow, textList } from '../../../store/index.js';
 import { recordAudit } from '../../audit/index.js';
 import type { Actor, Engine } from '../../engine.js';
 import { supportKind, supportUserItemKey } from './support-constants.js';
@@ -20,40 +20,39 @@ export interface MarkedSubject {
   to: string;
 }
 
+/** Above this many subjects marked together, one audit event lists them all. */
+const auditEachLimit = 100;
+
 /**
  * Lethe's side of "Anonymize user", once the host has done its part: for each support subject whose anonymisation
  * request succeeded and who still looks like themselves, it renames the subject "Anonymized" (username
  * `anonymized-<id>`), blanks the email, and inactivates them (`active` becomes `suspended`, with a status history
- * row; `suspended` and `deleted` stay). One transaction per subject, audited as `subject.anonymise`. Idempotent:
- * subjects already marked are left alone. With `subjectIds`, only those are looked at. The CLI calls it after
- * `--wait`, and `anonymiseSupportUsers` calls it for the subjects it is given; a worker hook or a scheduled job may
- * call it for all.
+ * row; `suspended` and `deleted` stay). Set-based: one transaction and a few statements for all of them, audited
+ * as `subject.anonymise` (one event each, or one listing them all above 100). Idempotent: subjects already marked
+ * are left alone. With `subjectIds`, only those are looked at; with `requestIds` (the worker, after a batch), only
+ * the subjects of those requests. The CLI calls it after `--wait`, and `anonymiseSupportUsers` calls it for the
+ * subjects it is given.
  */
 export async function markAnonymisedSupportUsers(
   engine: Engine,
   actor: Actor,
-  options: { subjectIds?: readonly string[]; itemKey?: string } = {},
+  options: { subjectIds?: readonly string[]; requestIds?: readonly number[]; itemKey?: string } = {},
 ): Promise<MarkedSubject[]> {
   const key = options.itemKey ?? supportUserItemKey;
-  if (options.subjectIds && options.subjectIds.length === 0) return [];
+  if (options.subjectIds?.length === 0 || options.requestIds?.length === 0) return [];
+  const dialect = engine.store.dialect;
   let query = engine.db
     .selectFrom('subjects as s')
     .innerJoin('requests as r', 'r.subject_id', 's.id')
-    .innerJoin('request_items as ri', 'ri.request_id', 'r.id')
-    .select([
-      's.id',
-      's.status',
-      's.username',
-      's.email',
-      's.full_name',
-      sql<number>`max(r.id)`.as('request_id'),
-    ])
+    .innerJoin('request_items as ri', (join) =>
+      join.onRef('ri.request_id', '=', 'r.id').on('ri.item_key', '=', key),
+    )
+    .select(['s.id', 's.status', sql<number>`max(r.id)`.as('request_id')])
     .where('s.kind', '=', supportKind)
     .where('s.anonymous', '=', 0)
     .where('r.kind', '=', 'purge')
     .where('r.dry_run', '=', 0)
     .where('r.status', '=', 'succeeded')
-    .where('ri.item_key', '=', key)
     .where('ri.mode', '=', 'anonymise')
     .where('ri.status', '=', 'success')
     .where((eb) =>
@@ -64,40 +63,80 @@ export async function markAnonymisedSupportUsers(
         eb('s.username', '<>', sql<string>`'anonymized-' || s.id`),
       ]),
     )
-    .groupBy(['s.id', 's.status', 's.username', 's.email', 's.full_name']);
-  if (options.subjectIds) query = query.where('s.id', 'in', [...options.subjectIds]);
+    .groupBy(['s.id', 's.status']);
+  if (options.subjectIds) query = query.where('s.id', 'in', textList(dialect, options.subjectIds));
+  if (options.requestIds) query = query.where('r.id', 'in', idList(dialect, options.requestIds));
   const rows = await query.execute();
-  const marked: MarkedSubject[] = [];
-  for (const row of rows) {
-    const to = row.status === 'active' ? 'suspended' : row.status;
-    await engine.db.transaction().execute(async (trx) => {
-      const now = isoNow();
+  if (rows.length === 0) return [];
+  const marked: MarkedSubject[] = rows.map((row) => ({
+    subjectId: row.id,
+    requestId: Number(row.request_id),
+    from: row.status,
+    to: row.status === 'active' ? 'suspended' : row.status,
+  }));
+  await engine.db.transaction().execute(async (trx) => {
+    const now = isoNow();
+    const activated = marked.filter((m) => m.from !== m.to).map((m) => m.subjectId);
+    if (activated.length > 0) {
       await trx
         .updateTable('subjects')
-        .set({
-          full_name: anonymisedName,
-          username: anonymisedUsername(row.id),
-          email: '',
-          updated_at: now,
-          ...(to !== row.status ? { status: to, status_changed_at: now } : {}),
-        })
-        .where('id', '=', row.id)
+        .set({ status: 'suspended', status_changed_at: now })
+        .where('id', 'in', textList(dialect, activated))
+        .where('status', '=', 'active')
         .execute();
-      if (to !== row.status) {
-        await trx
-          .insertInto('subject_status_changes')
-          .values({ subject_id: row.id, from_status: row.status, to_status: to, changed_at: now, actor })
-          .execute();
-      }
-      await recordAudit(trx, engine.store.dialect, {
+      await trx
+        .insertInto('subject_status_changes')
+        .values(
+          activated.map((id) => ({
+            subject_id: id,
+            from_status: 'active',
+            to_status: 'suspended',
+            changed_at: now,
+            actor,
+          })),
+        )
+        .execute();
+    }
+    await trx
+      .updateTable('subjects')
+      .set({
+        full_name: anonymisedName,
+        username: sql<string>`'anonymized-' || id`,
+        email: '',
+        updated_at: now,
+      })
+      .where(
+        'id',
+        'in',
+        textList(
+          dialect,
+          marked.map((m) => m.subjectId),
+        ),
+      )
+      .execute();
+    const details = (m: MarkedSubject) => ({ request: m.requestId, from: m.from, to: m.to, item: key });
+    if (marked.length > auditEachLimit) {
+      await recordAudit(trx, dialect, {
         actor,
         action: 'subject.anonymise',
-        targetType: 'subject',
-        targetId: row.id,
-        details: { request: Number(row.request_id), from: row.status, to, item: key },
+        targetType: 'subjects',
+        targetId: 'bulk',
+        details: {
+          count: marked.length,
+          subjects: marked.map((m) => ({ subject: m.subjectId, ...details(m) })),
+        },
       });
-    });
-    marked.push({ subjectId: row.id, requestId: Number(row.request_id), from: row.status, to });
-  }
+    } else {
+      for (const m of marked) {
+        await recordAudit(trx, dialect, {
+          actor,
+          action: 'subject.anonymise',
+          targetType: 'subject',
+          targetId: m.subjectId,
+          details: details(m),
+        });
+      }
+    }
+  });
   return marked;
 }
