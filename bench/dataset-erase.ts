@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { generateCampus } from '../examples/campus/index.js';
+import { configSchema } from '../src/config/index.js';
 import {
   type Assignment,
   createDatasetItems,
@@ -31,7 +32,7 @@ import type { BenchFigure } from './bench-figure.js';
 export interface BenchDatasetEraseOptions {
   /** How many subjects to erase (default 2,000). */
   subjects?: number;
-  /** The batch size, as the worker's automatic purges use it (default 500). */
+  /** The batch size; by default the worker's, as automatic purges use it. */
   batchSize?: number;
   /** PostgreSQL server URL; LETHE_TEST_PG by default (the PostgreSQL run is skipped when neither is set). */
   postgres?: string;
@@ -412,7 +413,7 @@ async function preparePostgresExport(server: string, schema: string, rows: numbe
 
 export async function benchDatasetErase(options: BenchDatasetEraseOptions = {}): Promise<BenchFigure[]> {
   const subjects = options.subjects ?? 2000;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? configSchema.parse({}).worker.batchSize;
   const server = options.postgres ?? process.env['LETHE_TEST_PG'];
   const dir = mkdtempSync(join(tmpdir(), 'lethe-bench-dataset-'));
   const out: BenchFigure[] = [];

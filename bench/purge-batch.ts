@@ -27,7 +27,7 @@ export interface BenchPurgeBatchOptions {
   subjects?: number;
   /** PostgreSQL URL for the store run; LETHE_TEST_PG by default (skipped when neither is set). */
   postgres?: string;
-  /** The worker's batch size (the configuration's default, 500, unless given). */
+  /** The worker's batch size (the configuration's default unless given). */
   batchSize?: number;
   /** Runs of each (the floor, Lethe on each store); the figures are their medians. 3 by default. */
   repeat?: number;

@@ -33,6 +33,10 @@ export const configSchema = z
         user: z.string().optional(),
         pass: z.string().optional(),
         from: z.string().min(3),
+        /** How many times a message is tried before it is marked failed (the first send counts). */
+        maxAttempts: z.number().int().min(1).max(50).default(5),
+        /** Seconds before the first retry; each later retry waits twice as long as the one before, at most a day. */
+        retrySeconds: z.number().positive().max(86_400).default(300),
       })
       .strict()
       .optional(),
@@ -40,6 +44,18 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
+        /**
+         * The API rate limit: at most `max` requests to /api/v1 per client (a session, an API token, else an
+         * address) in each window of `windowSeconds`; more get 429 LETHE_E_RATE_LIMITED with Retry-After.
+         */
+        rateLimit: z
+          .object({
+            enabled: z.boolean().default(true),
+            max: z.number().int().min(1).max(1_000_000).default(1200),
+            windowSeconds: z.number().int().min(1).max(86_400).default(60),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -52,8 +68,11 @@ export const configSchema = z
         itemTimeLimitMs: z.number().int().positive().default(300_000),
         maxAttempts: z.number().int().min(1).max(100).default(3),
         leaseSeconds: z.number().positive().default(60),
-        /** How many subjects an automatic purge erases in one set-based batch. */
-        batchSize: z.number().int().min(1).max(10_000).default(500),
+        /**
+         * How many subjects an automatic purge erases in one set-based batch: each item runs once for all of them,
+         * in one transaction on the host (items split their statements into id lists of their own size).
+         */
+        batchSize: z.number().int().min(1).max(10_000).default(2000),
         pollMs: z.number().int().positive().default(1000),
       })
       .strict()

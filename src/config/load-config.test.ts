@@ -13,7 +13,11 @@ describe('loadConfig', () => {
     const config = loadConfig({ cwd: dir(), env: {} });
     expect(config.store).toBe('sqlite:.lethe/lethe.db');
     expect(config.worker.purgeScanInterval).toBe(3600);
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      rateLimit: { enabled: true, max: 1200, windowSeconds: 60 },
+    });
     expect(Object.isFrozen(config.worker)).toBe(true);
   });
 
@@ -41,6 +45,26 @@ describe('loadConfig', () => {
       expect.objectContaining({
         code: 'LETHE_E_CONFIG_INVALID',
         message: expect.stringContaining('worker.maxAttempts'),
+      }),
+    );
+  });
+
+  it('reads the API rate limit, and names a bad one', () => {
+    const d = dir();
+    writeFileSync(
+      join(d, 'lethe.config.json'),
+      JSON.stringify({ server: { rateLimit: { max: 100, windowSeconds: 10 } } }),
+    );
+    expect(loadConfig({ cwd: d, env: {} }).server.rateLimit).toEqual({
+      enabled: true,
+      max: 100,
+      windowSeconds: 10,
+    });
+    writeFileSync(join(d, 'lethe.config.json'), JSON.stringify({ server: { rateLimit: { max: 0 } } }));
+    expect(() => loadConfig({ cwd: d, env: {} })).toThrow(
+      expect.objectContaining({
+        code: 'LETHE_E_CONFIG_INVALID',
+        message: expect.stringContaining('server.rateLimit.max'),
       }),
     );
   });

@@ -102,6 +102,16 @@ export const errorCodes = {
   LETHE_E_ROLE_EXISTS: { status: 409, summary: 'A role with this short name already exists.' },
   LETHE_E_ROLE_BUILTIN: { status: 409, summary: 'A built-in role cannot be deleted or renamed.' },
   LETHE_E_TOKEN_UNKNOWN: { status: 404, summary: 'No API token has this id.' },
+  LETHE_E_ACCOUNT_DISABLED: { status: 409, summary: 'The account is disabled.' },
+  LETHE_E_ACT_AS_SELF: { status: 400, summary: 'An account cannot act as itself.' },
+  LETHE_E_ACT_AS_PRIVILEGED: {
+    status: 403,
+    summary: 'The account is an administrator, may act as others, or holds a capability you lack.',
+  },
+  LETHE_E_ACTING_AS: {
+    status: 403,
+    summary: 'Not while acting as another account: downloads, tokens, passwords, accounts, roles.',
+  },
   LETHE_E_INTERNAL: { status: 500, summary: 'An unexpected error. It has been logged.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

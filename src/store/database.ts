@@ -169,7 +169,13 @@ export interface OutboxTable {
   body: string;
   created_at: string;
   sent_at: string | null;
+  /** The last send's error, if it failed. */
   error: string | null;
+  /** How many times SMTP was tried. */
+  attempts: Generated<number>;
+  last_attempt_at: string | null;
+  /** When it may be tried (again); null once it is sent or has failed for good. */
+  next_attempt_at: string | null;
 }
 
 export interface JobLeasesTable {
@@ -224,6 +230,10 @@ export interface SessionsTable {
   last_seen_at: string;
   ip: string;
   user_agent: string;
+  /** The account this session acts as (an administrator's "act as"), or null. */
+  acting_as_account_id: number | null;
+  /** When the acting began. */
+  acting_since: string | null;
 }
 
 export interface ApiTokensTable {

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { LetheError, messageOf } from '../errors/index.js';
 import type { Database } from './database.js';
 import type { StoreDialect } from './dialect-name.js';
 import { migrateToLatest } from './migrate.js';
+import { PostgresSchemaDialect } from './postgres-schema-dialect.js';
 import { parseStoreUrl } from './store-url.js';
 
 // bigint and numeric counts come back from pg as strings; every such value Lethe stores fits in a double.
@@ -68,7 +69,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
         },
       );
     }
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresSchemaDialect({ pool }, options.schema ?? 'public') });
   }
   const store: Store = {
     db,

@@ -35,7 +35,13 @@ export async function openSharedStore(dialect: 'sqlite' | 'postgres'): Promise<S
   }
   const url = process.env['LETHE_TEST_PG'] ?? '';
   const schema = await createPgSchema(url);
-  const store = await openStore(url, { schema });
+  let store: Store;
+  try {
+    store = await openStore(url, { schema });
+  } catch (error) {
+    console.error(`kept PostgreSQL schema ${schema} for inspection`);
+    throw error;
+  }
   return {
     dialect,
     store,

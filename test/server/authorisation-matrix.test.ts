@@ -116,6 +116,14 @@ const matrix: Record<string, Entry> = {
   },
   'GET /api/v1/session': { expect: accounts(200) },
   'DELETE /api/v1/session': { expect: accounts(204), freshSession: true },
+  // userdata:loginas: administrators only, never a token; a fresh session, as the admin's then acts as ben
+  'POST /api/v1/session/act-as': {
+    expect: adminsOnly(200),
+    freshSession: true,
+    call: async (fx) => ({ body: { accountId: await accountId(fx, 'ben') } }),
+  },
+  // any session may stop acting (it is then authorised as the acted-as account); not acting is no error
+  'DELETE /api/v1/session/act-as': { expect: accounts(200) },
   'POST /api/v1/session/password': {
     expect: accounts(204),
     call: (_fx, who) => {

@@ -38,11 +38,19 @@ export async function dropPgSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-/** Opens a fresh, migrated store for a target. PostgreSQL gets its own schema. */
+/**
+ * Opens a fresh, migrated store for a target. PostgreSQL gets its own schema; if the store cannot be opened there
+ * (a migration fails, say), the schema is kept and its name printed, as for a failed test.
+ */
 export async function openTestStore(target: StoreTarget): Promise<{ store: Store; schema?: string }> {
   if (target.dialect === 'sqlite') return { store: await openStore(target.url) };
   const schema = await createPgSchema(target.url);
-  return { store: await openStore(target.url, { schema }), schema };
+  try {
+    return { store: await openStore(target.url, { schema }), schema };
+  } catch (error) {
+    console.error(`kept PostgreSQL schema ${schema} for inspection`);
+    throw error;
+  }
 }
 
 /**
@@ -68,11 +76,14 @@ export function describeEachStore(
         schema = opened.schema;
       });
       afterEach(async () => {
+        // Only this test's schema: after a beforeEach that failed, `schema` must not still name the previous one.
+        const own = schema;
+        schema = undefined;
         await current?.close();
         current = undefined;
-        if (schema) {
-          if (failed) console.error(`kept PostgreSQL schema ${schema} for inspection`);
-          else await dropPgSchema(target.url, schema);
+        if (own) {
+          if (failed) console.error(`kept PostgreSQL schema ${own} for inspection`);
+          else await dropPgSchema(target.url, own);
         }
       });
       body({

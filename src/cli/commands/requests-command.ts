@@ -14,8 +14,9 @@ import {
   requestOrigins,
   requestStatuses,
 } from '../../engine/requests/index.js';
+import { LetheError } from '../../errors/index.js';
 import { table } from '../output.js';
-import { intOption, oneOf } from '../parse-options.js';
+import { intOption, listOption, oneOf } from '../parse-options.js';
 import { requestText, waitAndReport } from '../request-report.js';
 import { action } from '../run-action.js';
 
@@ -52,6 +53,43 @@ async function finish(
   return waited.ok ? 0 : 1;
 }
 
+/** A comma-separated list option that may also be repeated. */
+const moreOf = (raw: string, previous?: string[]): string[] => [...(previous ?? []), ...listOption(raw)];
+
+/**
+ * What `export` exports: `--type`, or else the items and components of `--items` and `--component` together (which
+ * requestExport checks: unknown ones, ones that cannot export, none at all). Refuses both, neither, and an item
+ * key given to `--component`, with LETHE_E_INVALID_INPUT naming the options.
+ */
+function exportChoice(o: { type?: string; items?: string[]; component?: string[] }): {
+  type?: string;
+  items?: string[];
+} {
+  const byItems = o.items !== undefined || o.component !== undefined;
+  if (o.type !== undefined && byItems) {
+    throw new LetheError('LETHE_E_INVALID_INPUT', 'Export by --type or by --items/--component, not both.', {
+      option: o.items !== undefined ? '--items' : '--component',
+    });
+  }
+  if (o.type !== undefined) return { type: o.type };
+  if (!byItems) {
+    throw new LetheError(
+      'LETHE_E_INVALID_INPUT',
+      'Give --type, or the items (--items) or components (--component) to export.',
+      { option: '--type' },
+    );
+  }
+  const key = o.component?.find((c) => c.includes('/'));
+  if (key !== undefined) {
+    throw new LetheError(
+      'LETHE_E_INVALID_INPUT',
+      `--component takes components (such as "forum"), not the item key "${key}": give it to --items.`,
+      { option: '--component', item: key },
+    );
+  }
+  return { items: [...(o.items ?? []), ...(o.component ?? [])] };
+}
+
 export function registerRequestsCommands(program: Command): void {
   program
     .command('purge <subject>')
@@ -84,8 +122,20 @@ export function registerRequestsCommands(program: Command): void {
 
   program
     .command('export <subject>')
-    .description("export a subject's personal data as a ZIP package")
-    .requiredOption('--type <idnumber>', 'the export type')
+    .description(
+      "export a subject's personal data as a ZIP package, by an export type or by chosen items and components",
+    )
+    .option('--type <idnumber>', 'the export type')
+    .option(
+      '--items <keys>',
+      'instead of a type: item keys (forum/posts), or components (forum), comma-separated',
+      moreOf,
+    )
+    .option(
+      '--component <names>',
+      'instead of a type: components, comma-separated; each brings those of its items that can export',
+      moreOf,
+    )
     .option(
       '--origin <origin>',
       'self (the subject asks) or admin',
@@ -99,11 +149,18 @@ export function registerRequestsCommands(program: Command): void {
         async (
           ctx,
           subjectId: string,
-          o: { type: string; origin: 'self' | 'admin'; wait?: boolean; timeout: number },
+          o: {
+            type?: string;
+            items?: string[];
+            component?: string[];
+            origin: 'self' | 'admin';
+            wait?: boolean;
+            timeout: number;
+          },
         ) => {
           const request = await requestExport(await ctx.engine(), ctx.actor, {
             subjectId,
-            type: o.type,
+            ...exportChoice(o),
             origin: o.origin,
           });
           return finish(ctx, request, o.wait, o.timeout);

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { listOutbox } from '../../engine/notifications/index.js';
+import { listOutbox, type OutboxStatus, outboxStatuses } from '../../engine/notifications/index.js';
 import { runWorker, type WorkerEvent } from '../../engine/worker/index.js';
 import { table } from '../output.js';
-import { intOption } from '../parse-options.js';
+import { intOption, oneOf } from '../parse-options.js';
 import { progressBar } from '../progress.js';
 import { action } from '../run-action.js';
 
@@ -21,10 +21,18 @@ function describe(event: WorkerEvent): string | undefined {
   }
 }
 
+/** One line of at most `max` characters. */
+function clip(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 export function registerWorkerCommands(program: Command): void {
   program
     .command('worker')
-    .description('run requests and the scheduled jobs (automatic purge scan, export expiry, timed-out sweep)')
+    .description(
+      'run requests and the scheduled jobs (automatic purge scan, export expiry, timed-out sweep, outbox retry)',
+    )
     .option('--once', 'run the jobs that are due, empty the queue, and exit')
     .action(
       action(async (ctx, o: { once?: boolean }) => {
@@ -72,21 +80,42 @@ export function registerWorkerCommands(program: Command): void {
 
   const outbox = program
     .command('outbox')
-    .description('notifications Lethe has sent or queued (without SMTP)');
+    .description('notifications: sent, queued (no SMTP, or waiting for a retry) or failed');
   outbox
-    .command('list')
+    .command('list', { isDefault: true })
+    .description("the outbox, newest first, with each message's tries and last error (the default)")
+    .option('--status <status>', outboxStatuses.join(', '), oneOf('--status', outboxStatuses))
     .option('--limit <n>', 'how many', intOption('--limit', 1, 1000), 50)
     .option('--offset <n>', 'skip this many', intOption('--offset'), 0)
     .action(
-      action(async (ctx, o: { limit: number; offset: number }) => {
-        const page = await listOutbox(await ctx.engine(), { limit: o.limit, offset: o.offset });
-        ctx.out.result(page, () =>
+      action(async (ctx, o: { status?: OutboxStatus; limit: number; offset: number }) => {
+        const engine = await ctx.engine();
+        const page = await listOutbox(engine, {
+          limit: o.limit,
+          offset: o.offset,
+          ...(o.status ? { status: o.status } : {}),
+        });
+        const smtp = engine.config.smtp;
+        ctx.out.result({ ...page, smtp: smtp !== undefined }, () =>
           [
             table(
-              ['ID', 'TO', 'SUBJECT', 'STATUS', 'CREATED'],
-              page.messages.map((m) => [m.id, m.recipient, m.subject, m.status, m.createdAt]),
+              ['ID', 'TO', 'SUBJECT', 'STATUS', 'TRIES', 'SENT / NEXT TRY', 'LAST ERROR'],
+              page.messages.map((m) => [
+                m.id,
+                m.recipient,
+                clip(m.subject, 40),
+                m.status,
+                m.attempts,
+                m.sentAt ?? m.nextAttemptAt ?? '',
+                clip(m.error ?? '', 60),
+              ]),
             ),
-            `${page.messages.length} of ${page.total} messages`,
+            `${page.messages.length} of ${page.total} messages; ${page.counts.queued} queued, ` +
+              `${page.counts.sent} sent, ${page.counts.failed} failed`,
+            smtp
+              ? `SMTP ${smtp.host}:${smtp.port}: the worker's outbox-retry job sends queued messages ` +
+                `(at most ${smtp.maxAttempts} tries each).`
+              : 'SMTP is not configured: queued messages wait until it is, then the worker sends them.',
           ].join('\n'),
         );
         return 0;

@@ -37,6 +37,7 @@ describeEachStore('accounts', ({ store }) => {
           'userdata:config',
           'userdata:exportother',
           'userdata:exportself',
+          'userdata:loginas',
           'userdata:purgemanual',
           'userdata:viewreports',
         ],

@@ -7,6 +7,7 @@ export const capabilities = [
   'userdata:exportself',
   'userdata:anonymise',
   'userdata:audit',
+  'userdata:loginas',
 ] as const;
 
 export type Capability = (typeof capabilities)[number];
@@ -20,6 +21,8 @@ export const capabilityDescriptions: Record<Capability, string> = {
   'userdata:exportself': 'Export and download your own data (self-service).',
   'userdata:anonymise': 'Anonymise support users (irreversible). No role has it until it is granted.',
   'userdata:audit': 'Read and verify the audit trail.',
+  'userdata:loginas':
+    'Act as another account, to see what it sees. Never as an administrator; no downloads while acting.',
 };
 
 /** What an API token may do. Tokens are for host applications; they carry scopes, not roles. */

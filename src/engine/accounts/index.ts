@@ -25,6 +25,14 @@ export {
   updateAccount,
 } from './accounts.js';
 export {
+  actAsRefusal,
+  actingRefusal,
+  resumeActing,
+  sessionActor,
+  startActingAs,
+  stopActingAs,
+} from './act-as.js';
+export {
   type ApiToken,
   createApiToken,
   getApiToken,
@@ -51,6 +59,7 @@ export { defaultLoginPolicy, type LoginPolicy } from './login-policy.js';
 export { hashPassword, verifyPassword } from './password-hash.js';
 export { createRole, deleteRole, getRole, listRoles, type Role, updateRole } from './roles.js';
 export {
+  type Acting,
   endSession,
   type LoginInput,
   login,

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/index.js';
 import type { Engine } from '../engine.js';
 import { type Account, findAccount } from './account.js';
 import { usernameSchema } from './account-input.js';
+import { resumeActing, sessionActor } from './act-as.js';
 import { defaultLoginPolicy, type LoginPolicy } from './login-policy.js';
 import { unmatchableHash, verifyPassword } from './password-hash.js';
 
@@ -23,6 +24,16 @@ export interface Session {
   /** Required in the x-csrf-token header of every unsafe request made with this session. */
   csrfToken: string;
   expiresAt: string;
+  /**
+   * Set while the session acts as another account ("act as"): that account, and since when. `account` stays the
+   * one that logged in; what the session may do is what the acted-as account may do.
+   */
+  acting: Acting | null;
+}
+
+export interface Acting {
+  account: Account;
+  since: string;
 }
 
 export interface NewSession extends Session {
@@ -201,7 +212,7 @@ export async function login(
   });
   const account = await findAccount(engine.db, Number(row.id));
   if (!account) throw new LetheError('LETHE_E_LOGIN_FAILED', 'The username or password is wrong.');
-  return { id, secret, csrfToken, expiresAt, account };
+  return { id, secret, csrfToken, expiresAt, account, acting: null };
 }
 
 /** The live session for a cookie secret, or undefined (unknown, expired, or its account disabled). */
@@ -216,18 +227,27 @@ export async function resolveSession(engine: Engine, secret: string): Promise<Se
   if (Date.parse(now) - Date.parse(row.last_seen_at) > 60_000) {
     await engine.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
-  return { id, account, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+  const session: Session = {
+    id,
+    account,
+    csrfToken: row.csrf_token,
+    expiresAt: row.expires_at,
+    acting: null,
+  };
+  if (row.acting_as_account_id === null) return session;
+  return resumeActing(engine, session, Number(row.acting_as_account_id), row.acting_since ?? now);
 }
 
-/** Ends a session (logout). */
+/** Ends a session (logout), and with it any acting as another account. */
 export async function endSession(engine: Engine, session: Session): Promise<void> {
   await engine.db.transaction().execute(async (trx) => {
     await trx.deleteFrom('sessions').where('id', '=', session.id).execute();
     await recordAudit(trx, engine.store.dialect, {
-      actor: `account:${session.account.id}`,
+      actor: sessionActor(session),
       action: 'account.logout',
       targetType: 'account',
       targetId: String(session.account.id),
+      ...(session.acting ? { details: { actingAs: session.acting.account.id } } : {}),
     });
   });
 }

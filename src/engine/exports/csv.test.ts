@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cellText, csvField, csvLine, csvTable } from './csv.js';
+import { cellText, csvCell, csvField, csvLine, csvTable } from './csv.js';
+import { defuseFormula, looksLikeFormula } from './csv-formula.js';
 
 /** Splits RFC 4180 text back into records (the same small parser as the package test, kept local). */
 function parse(input: string): string[][] {
@@ -85,5 +86,64 @@ describe('csv', () => {
       ['2', 'x,y', ''],
       ['3', '', ''],
     ]);
+  });
+
+  it('puts a single quote before text that a spreadsheet would run as a formula', () => {
+    for (const hostile of [
+      '=HYPERLINK("http://evil.test","x")',
+      '+1+1',
+      '-2+3',
+      '@SUM(A1:A9)',
+      '\t=1',
+      '\r=1',
+      '=',
+      '-',
+    ]) {
+      expect(looksLikeFormula(hostile), JSON.stringify(hostile)).toBe(true);
+      expect(csvCell(hostile)).toBe(`'${hostile}`);
+    }
+    // Only the first character counts, and a quote already there is not doubled up.
+    for (const harmless of ['', 'a=b', ' =1', 'x-1', "'=1", '1-2', '{"a":-1}', '£5', 'mail@x.test']) {
+      expect(looksLikeFormula(harmless), JSON.stringify(harmless)).toBe(false);
+      expect(csvCell(harmless)).toBe(harmless);
+    }
+    expect(defuseFormula('=1')).toBe("'=1");
+  });
+
+  it('leaves numbers as numbers, negative ones too, but guards text that only looks like one', () => {
+    expect(csvCell(-5)).toBe('-5');
+    expect(csvCell(-0.25)).toBe('-0.25');
+    expect(csvCell(-12n)).toBe('-12');
+    expect(csvCell(false)).toBe('false');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell('-5')).toBe("'-5");
+    expect(csvCell({ a: '=1' })).toBe('{"a":"=1"}');
+    expect(csvCell(['=1'])).toBe('["=1"]');
+  });
+
+  it('guards every cell, the header too, and then quotes as RFC 4180 says', async () => {
+    const text = await collect(
+      csvTable(
+        ['=cmd', 'plain'],
+        from([{ '=cmd': '=1+2', plain: '-3,4' }, { '=cmd': -7, plain: '@x "y"' }, { plain: '\r\nx' }]),
+      ),
+    );
+    expect(text).toBe(`'=cmd,plain\r\n'=1+2,"'-3,4"\r\n-7,"'@x ""y"""\r\n,"'\r\nx"\r\n`);
+    expect(parse(text)).toEqual([
+      ["'=cmd", 'plain'],
+      ["'=1+2", "'-3,4"],
+      ['-7', `'@x "y"`],
+      ['', "'\r\nx"],
+    ]);
+  });
+
+  it('never writes a cell that starts a formula, whatever the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (value) => {
+        const cell = csvCell(value);
+        expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+        expect(cell === value || cell === `'${value}`).toBe(true);
+      }),
+    );
   });
 });

@@ -1,3 +1,5 @@
+import { defuseFormula } from './csv-formula.js';
+
 /** How a record's value is written in a CSV cell or an HTML table: null and missing are empty, objects are JSON. */
 export function cellText(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -30,11 +32,25 @@ export function csvLine(cells: readonly string[]): string {
   return cells.map(csvField).join(',') + '\r\n';
 }
 
-/** One item's CSV: a header of every column (the union of the records' keys), then one row per record. */
+/**
+ * How a record's value is written in a CSV cell: as cellText, with text that a spreadsheet would run as a formula
+ * prefixed by a single quote (see csv-formula.ts). Numbers (and bigints and booleans) are never prefixed.
+ */
+export function csvCell(value: unknown): string {
+  const text = cellText(value);
+  return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean'
+    ? text
+    : defuseFormula(text);
+}
+
+/**
+ * One item's CSV: a header of every column (the union of the records' keys), then one row per record, each value
+ * as csvCell (the column names are guarded the same way).
+ */
 export async function* csvTable(
   columns: readonly string[],
   records: AsyncIterable<Record<string, unknown>>,
 ): AsyncGenerator<string> {
-  yield csvLine(columns);
-  for await (const record of records) yield csvLine(columns.map((c) => cellText(record[c])));
+  yield csvLine(columns.map(defuseFormula));
+  for await (const record of records) yield csvLine(columns.map((c) => csvCell(record[c])));
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ItemRunResult, SubjectRef } from '../../items/index.js';
 import { cellText } from './csv.js';
+import { csvFormulaNote } from './csv-formula.js';
 import { readLines, readStagedRecords } from './read-lines.js';
 import { htmlRecordLimit, type StagedFile, type StagedItem, stagedNames } from './stage-item.js';
 
@@ -189,5 +190,6 @@ export async function* htmlReport(input: ReportInput): AsyncGenerator<string> {
     yield '</section>\n';
   }
   yield '<footer>Made by Lethe. data.json holds every record, the csv folder one table per kind of data, ' +
-    'and manifest.json the SHA-256 of every file in this package.</footer>\n</main>\n</body>\n</html>\n';
+    'and manifest.json the SHA-256 of every file in this package.' +
+    `<p id="csv-formulas">${escapeHtml(csvFormulaNote)}</p></footer>\n</main>\n</body>\n</html>\n`;
 }

@@ -1,3 +1,10 @@
+export {
+  csvFormulaNote,
+  csvFormulaPrefix,
+  csvFormulaStarts,
+  defuseFormula,
+  looksLikeFormula,
+} from './csv-formula.js';
 export { escapeHtml, htmlCellLimit } from './html-report.js';
 export { manifestFormat } from './manifest.js';
 export { htmlRecordLimit } from './stage-item.js';

@@ -1,4 +1,5 @@
 import type { ItemRunStatus, SubjectRef } from '../../items/index.js';
+import { csvFormulaNote, csvFormulaPrefix, csvFormulaStarts } from './csv-formula.js';
 import type { ZipEntryInfo } from './package-zip.js';
 import { readLines } from './read-lines.js';
 import type { StagedFile } from './stage-item.js';
@@ -29,9 +30,17 @@ export interface ManifestInput {
   fileLists: readonly string[];
 }
 
+/** How the package's CSV files guard against formula injection (in the manifest as `csvFormulas`). */
+export const manifestCsvFormulas = {
+  prefix: csvFormulaPrefix,
+  startingWith: csvFormulaStarts,
+  note: csvFormulaNote,
+} as const;
+
 /**
  * The package's `manifest.json`, as a stream of text: the subject, the type, when it was made, each item's
- * result, and the path, size and SHA-256 of every other file in the package.
+ * result, how CSV cells that look like formulas were prefixed, and the path, size and SHA-256 of every other file
+ * in the package.
  */
 export async function* manifestJson(input: ManifestInput): AsyncGenerator<string> {
   const head = {
@@ -40,6 +49,7 @@ export async function* manifestJson(input: ManifestInput): AsyncGenerator<string
     subject: input.subject,
     exportType: input.exportType,
     items: input.items,
+    csvFormulas: manifestCsvFormulas,
   };
   const text = JSON.stringify(head, null, 2);
   yield `${text.slice(0, text.lastIndexOf('}')).trimEnd()},\n  "files": [`;

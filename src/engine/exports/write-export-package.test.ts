@@ -13,7 +13,7 @@ import type {
   ItemRunResult,
   SubjectRef,
 } from '../../items/index.js';
-import { cellText } from './csv.js';
+import { csvCell } from './csv.js';
 import { type ExportPackageInput, htmlRecordLimit, writeExportPackage } from './index.js';
 
 // ---------- helpers: reading the package back ----------
@@ -326,11 +326,11 @@ describe('writeExportPackage', () => {
     expect(data['profile/fields']).toEqual([{ field: 'city', value: 'Oslo' }]);
     expect(data['empty/nothing']).toEqual([]);
 
-    // CSV: the union of keys in first-seen order, each value as cellText.
+    // CSV: the union of keys in first-seen order, each value as csvCell.
     const csv = parseCsv(text(entries, 'csv/forum-posts.csv'));
     const columns = ['id', 'subject', 'message', 'created', 'tags', 'meta', 'extra', 'score'];
     expect(csv[0]).toEqual(columns);
-    expect(csv.slice(1)).toEqual(postRecords.map((r) => columns.map((c) => cellText(r[c]))));
+    expect(csv.slice(1)).toEqual(postRecords.map((r) => columns.map((c) => csvCell(r[c]))));
     expect(parseCsv(text(entries, 'csv/profile-fields.csv'))).toEqual([
       ['field', 'value'],
       ['city', 'Oslo'],

@@ -1,5 +1,18 @@
 export { type ExportReadyRequest, exportReadyMessage } from './export-ready-message.js';
-export { listOutbox, type OutboxQuery } from './list-outbox.js';
-export type { Message, MessageContent, OutboxMessage, OutboxStatus } from './message.js';
+export { listOutbox, type OutboxPage, type OutboxQuery } from './list-outbox.js';
+export {
+  type Message,
+  type MessageContent,
+  type OutboxMessage,
+  type OutboxStatus,
+  outboxStatuses,
+} from './message.js';
 export { type NewItemNotice, newItemsMessage } from './new-items-message.js';
 export { notify } from './notify.js';
+export {
+  type OutboxRun,
+  outboxBatchSize,
+  outboxDue,
+  type RetryOutboxOptions,
+  retryOutbox,
+} from './retry-outbox.js';

@@ -1,60 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testEngine } from '../../../test/support/engine.js';
+import { closedPort, startSmtp, type TestSmtp } from '../../../test/support/smtp.js';
 import { describeEachStore } from '../../../test/support/stores.js';
 import { exportReadyMessage, listOutbox, newItemsMessage, notify } from './index.js';
-
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-
-/** A real SMTP server on 127.0.0.1 and a random port, keeping what arrives; it refuses `nobody@...`. */
-async function startSmtp(): Promise<{ port: number; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address.startsWith('nobody@')) callback(new Error('Mailbox unavailable'));
-      else callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks).toString('utf8'),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const alice = { email: 'alice@example.test', fullName: 'Alice Smith', username: 'alice' };
 
 describeEachStore('notifications', ({ store }) => {
   describe('with SMTP', () => {
-    let smtp: Awaited<ReturnType<typeof startSmtp>>;
+    let smtp: TestSmtp;
     beforeEach(async () => {
       smtp = await startSmtp();
     });
@@ -116,12 +70,14 @@ describeEachStore('notifications', ({ store }) => {
     });
   });
 
-  it('records the error when the SMTP server cannot be reached', async () => {
+  it('records the error when the SMTP server cannot be reached, and keeps the message queued for a retry', async () => {
     const engine = testEngine(store(), [], {
       smtp: { host: '127.0.0.1', port: await closedPort(), from: 'lethe@example.test' },
     });
     const result = await notify(engine, { to: 'bob@example.test', subject: 'Hello', body: 'Hi' });
-    expect(result.status).toBe('failed');
+    expect(result.status).toBe('queued');
+    expect(result.attempts).toBe(1);
+    expect(result.nextAttemptAt).not.toBeNull();
     expect(result.error).toMatch(/ECONNREFUSED|connect/i);
   });
 

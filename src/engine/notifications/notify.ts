@@ -1,10 +1,9 @@
-import nodemailer from 'nodemailer';
-import type { Config } from '../../config/index.js';
-import { LetheError, messageOf } from '../../errors/index.js';
-import { isoNow } from '../../store/time.js';
+import { LetheError } from '../../errors/index.js';
 import type { Engine } from '../engine.js';
 import type { Message, OutboxMessage } from './message.js';
+import { attemptOutcome, secondsAfter, sendingHoldSeconds } from './outbox-attempts.js';
 import { outboxMessageOf } from './outbox-row.js';
+import { sendSmtp } from './send-smtp.js';
 
 const addressPattern = /^[^\s@<>,;"()[\]\\]+@[^\s@<>,;"()[\]\\]+$/;
 const maxSubject = 255;
@@ -29,72 +28,39 @@ function clean(message: Message): Message {
   return { to, subject: subject.slice(0, maxSubject), body: message.body };
 }
 
-async function sendSmtp(smtp: NonNullable<Config['smtp']>, message: Message): Promise<void> {
-  const transport = nodemailer.createTransport({
-    host: smtp.host,
-    port: smtp.port,
-    secure: smtp.secure,
-    ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.pass ?? '' } } : {}),
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  });
-  try {
-    const info = await transport.sendMail({
-      from: smtp.from,
-      to: message.to,
-      subject: message.subject,
-      text: message.body,
-    });
-    if (info.rejected.length > 0) {
-      const refused = info.rejected.map((a) => (typeof a === 'string' ? a : a.address));
-      throw new Error(`The SMTP server refused ${refused.join(', ')}.`);
-    }
-  } finally {
-    transport.close();
-  }
-}
-
 /**
- * Sends a notification. It is always recorded in the outbox first; with SMTP configured it is then sent, and the
- * row gets `sent_at`, or `error` when sending failed (which does not throw: the caller's work is done either way).
- * Without SMTP it stays in the outbox, unsent, for the CLI to list.
+ * Sends a notification. It is always recorded in the outbox first. With SMTP configured it is then sent: the row
+ * gets `sent_at`, or else the error, and when it may be tried again (the outbox retry job does), unless the server
+ * refused it for good. A failure does not throw: the caller's work is done either way. Without SMTP it stays queued
+ * in the outbox, and the retry job sends it once SMTP is configured.
  */
 export async function notify(engine: Engine, message: Message): Promise<OutboxMessage> {
   const m = clean(message);
-  const createdAt = isoNow();
-  const inserted = await engine.db
-    .insertInto('outbox')
-    .values({
-      recipient: m.to,
-      subject: m.subject,
-      body: m.body,
-      created_at: createdAt,
-      sent_at: null,
-      error: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const id = Number(inserted.id);
   const smtp = engine.config.smtp;
-  let sentAt: string | null = null;
-  let error: string | null = null;
-  if (smtp) {
-    try {
-      await sendSmtp(smtp, m);
-      sentAt = isoNow();
-    } catch (failure) {
-      error = messageOf(failure) || 'The mail could not be sent.';
-    }
-    await engine.db.updateTable('outbox').set({ sent_at: sentAt, error }).where('id', '=', id).execute();
-  }
-  return outboxMessageOf({
-    id,
+  const created = new Date();
+  const createdAt = created.toISOString();
+  const row = {
     recipient: m.to,
     subject: m.subject,
     body: m.body,
     created_at: createdAt,
-    sent_at: sentAt,
-    error,
-  });
+    sent_at: null,
+    error: null,
+    // With SMTP this is the first try, held while it is sent; without, it waits for SMTP.
+    attempts: smtp ? 1 : 0,
+    last_attempt_at: smtp ? createdAt : null,
+    next_attempt_at: smtp ? secondsAfter(created, sendingHoldSeconds) : createdAt,
+  };
+  const inserted = await engine.db.insertInto('outbox').values(row).returning('id').executeTakeFirstOrThrow();
+  const id = Number(inserted.id);
+  if (!smtp) return outboxMessageOf({ id, ...row });
+  let failure: { error: unknown } | undefined;
+  try {
+    await sendSmtp(smtp, m);
+  } catch (error) {
+    failure = { error };
+  }
+  const outcome = attemptOutcome(smtp, 1, new Date(), failure);
+  await engine.db.updateTable('outbox').set(outcome).where('id', '=', id).execute();
+  return outboxMessageOf({ id, ...row, ...outcome });
 }

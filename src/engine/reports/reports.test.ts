@@ -800,4 +800,13 @@ describe('csvRecord', () => {
   it('leaves plain fields bare', () => {
     expect(csvRecord(['plain', 'with space', 1.5, false])).toBe('plain,with space,1.5,false\r\n');
   });
+
+  it('puts a single quote before text that a spreadsheet would run as a formula, but not before numbers', () => {
+    expect(csvRecord(['=1+2', '+1', '-1', '@A1', '\tx', '\rx', 'a=b', -1, -2.5, -3n, { a: 1 }, null])).toBe(
+      `'=1+2,'+1,'-1,'@A1,'\tx,"'\rx",a=b,-1,-2.5,-3,"{""a"":1}",\r\n`,
+    );
+    expect(csvRecord(['=HYPERLINK("http://x.test","go"),1'])).toBe(
+      `"'=HYPERLINK(""http://x.test"",""go""),1"\r\n`,
+    );
+  });
 });

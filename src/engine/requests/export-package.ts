@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { LetheError } from '../../errors/index.js';
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
-import type { Actor, Engine } from '../engine.js';
+import { type Actor, type Engine, effectiveActor } from '../engine.js';
 import { markPackageGone } from './request-export.js';
 import { type RequestRow, requestId, unknownRequest } from './request-model.js';
 
@@ -22,7 +22,8 @@ async function availableExport(
       id: key,
     });
   }
-  if (actor.startsWith('subject:') && actor !== `subject:${row.subject_id}`) {
+  const actingFor = effectiveActor(actor); // `account:1 as subject:ann` counts as ann
+  if (actingFor.startsWith('subject:') && actingFor !== `subject:${row.subject_id}`) {
     throw new LetheError('LETHE_E_FORBIDDEN', 'A subject can only reach their own export.', { id: key });
   }
   if (

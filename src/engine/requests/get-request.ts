@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.js';
 import { type LetheRequest, type RequestRow, requestId, toRequest, unknownRequest } from './request-model.js';
 import { catalogueOrder } from './request-plan.js';
+import { progressReader } from './request-progress.js';
 
 async function typeIdnumber(engine: Engine, row: RequestRow): Promise<string | null> {
   if (row.purge_type_id !== null) {
@@ -22,7 +23,10 @@ async function typeIdnumber(engine: Engine, row: RequestRow): Promise<string | n
   return null;
 }
 
-/** One request with every item's result (in the order items run: the catalogue's) and, for an export, its package. */
+/**
+ * One request with every item's result (in the order items run: the catalogue's), its progress and, for an export,
+ * its package.
+ */
 export async function getRequest(engine: Engine, id: number | string): Promise<LetheRequest> {
   const key = requestId(id);
   const row = await engine.db.selectFrom('requests').selectAll().where('id', '=', key).executeTakeFirst();
@@ -37,5 +41,6 @@ export async function getRequest(engine: Engine, id: number | string): Promise<L
     engine,
     items.map((item) => ({ key: item.item_key, item })),
   ).map((entry) => entry.item);
-  return toRequest(row, ordered, await typeIdnumber(engine, row));
+  const progress = await progressReader(engine)(row, ordered.length);
+  return toRequest(row, ordered, await typeIdnumber(engine, row), progress);
 }

@@ -26,6 +26,7 @@ export {
   type ExportPackage,
   type ExportPlanStep,
   finishedStatuses,
+  isOpenStatus,
   isUniqueViolation,
   type LetheRequest,
   type PlanStep,
@@ -35,6 +36,7 @@ export {
   type RequestKind,
   type RequestOrigin,
   type RequestPlanStep,
+  type RequestProgress,
   type RequestRow,
   type RequestStatus,
   requestId,
@@ -51,4 +53,5 @@ export {
   type RequestStep,
   requestSteps,
 } from './request-plan.js';
+export { countItemResults, progressReader } from './request-progress.js';
 export { maxExportSelectors, resolveExportItems } from './resolve-export-items.js';

@@ -10,6 +10,7 @@ import {
   requestStatuses,
   toRequest,
 } from './request-model.js';
+import { countItemResults, progressReader } from './request-progress.js';
 
 export interface RequestFilters {
   kind?: RequestKind;
@@ -35,7 +36,7 @@ function check<T extends string>(field: string, value: T | undefined, allowed: r
   }
 }
 
-/** Requests, newest first, filtered and paginated, without their item results (see getRequest). */
+/** Requests, newest first, filtered and paginated, with their progress but without their item results (see getRequest). */
 export async function listRequests(
   engine: Engine,
   filters: RequestFilters = {},
@@ -76,17 +77,22 @@ export async function listRequests(
       t.idnumber,
     ]),
   );
-  return {
-    total: Number(total?.n ?? 0),
-    requests: rows.map((row) => {
-      const idnumber =
-        row.purge_type_id !== null
-          ? (purgeTypes.get(Number(row.purge_type_id)) ?? null)
-          : row.export_type_id !== null
-            ? (exportTypes.get(Number(row.export_type_id)) ?? null)
-            : null;
-      const { items: _items, ...summary } = toRequest(row, [], idnumber);
-      return summary;
-    }),
-  };
+  const results = await countItemResults(
+    engine,
+    rows.map((row) => Number(row.id)),
+  );
+  const progressOf = progressReader(engine);
+  const requests: RequestSummary[] = [];
+  for (const row of rows) {
+    const idnumber =
+      row.purge_type_id !== null
+        ? (purgeTypes.get(Number(row.purge_type_id)) ?? null)
+        : row.export_type_id !== null
+          ? (exportTypes.get(Number(row.export_type_id)) ?? null)
+          : null;
+    const progress = await progressOf(row, results.get(Number(row.id)) ?? 0);
+    const { items: _items, ...summary } = toRequest(row, [], idnumber, progress);
+    requests.push(summary);
+  }
+  return { total: Number(total?.n ?? 0), requests };
 }

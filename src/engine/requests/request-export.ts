@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { LetheError } from '../../errors/index.js';
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
-import type { Actor, Db, Engine } from '../engine.js';
+import { type Actor, type Db, type Engine, effectiveActor } from '../engine.js';
 import { readSettings } from '../settings/index.js';
 import { getExportType } from '../types/index.js';
 import { getRequest } from './get-request.js';
@@ -105,7 +105,8 @@ export async function requestExport(
   const plan: ExportPlanStep[] | null = byItems ? resolveExportItems(engine.items, input.items) : null;
   const type = input.type !== undefined && plan === null ? await getExportType(engine, input.type) : null;
   if (input.origin === 'self' && type) {
-    if (actor.startsWith('subject:') && actor !== `subject:${subject.id}`) {
+    const actingFor = effectiveActor(actor); // `account:1 as subject:ann` counts as ann
+    if (actingFor.startsWith('subject:') && actingFor !== `subject:${subject.id}`) {
       throw new LetheError('LETHE_E_FORBIDDEN', 'A subject can only export their own data.', {
         subjectId: subject.id,
       });

@@ -69,6 +69,15 @@ export interface ExportPackage {
   expiresAt: string | null;
 }
 
+/**
+ * How far a request has got: `done` items have a result, of `total`. While the request is open, `total` is what it
+ * will run (its plan, or its type's items now); once it has finished, the items it has a result for.
+ */
+export interface RequestProgress {
+  done: number;
+  total: number;
+}
+
 /** A request as the use cases, the API and the CLI show it. */
 export interface LetheRequest {
   id: number;
@@ -97,6 +106,7 @@ export interface LetheRequest {
   package: ExportPackage | null;
   /** Exports only: the unguessable token a download link carries, while the package is available. */
   downloadToken: string | null;
+  progress: RequestProgress;
   items: RequestItemResult[];
 }
 
@@ -118,10 +128,20 @@ export function toItemResult(row: RequestItemRow): RequestItemResult {
   };
 }
 
+/** Pending or running: it may still run items. */
+export function isOpenStatus(status: string): boolean {
+  return status === 'pending' || status === 'running';
+}
+
+/**
+ * A request from its row and item result rows. Its progress is given by the reader that knows what an open request
+ * will run (see progressReader); without it, the result rows of the rows themselves.
+ */
 export function toRequest(
   row: RequestRow,
   items: readonly RequestItemRow[],
   typeIdnumber: string | null,
+  progress: RequestProgress = { done: items.length, total: items.length },
 ): LetheRequest {
   const kind = row.kind as RequestKind;
   return {
@@ -153,6 +173,7 @@ export function toRequest(
           }
         : null,
     downloadToken: row.file_path ? row.download_token : null,
+    progress,
     items: items.map(toItemResult),
   };
 }

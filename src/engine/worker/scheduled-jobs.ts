@@ -1,4 +1,5 @@
 import type { Engine } from '../engine.js';
+import { outboxDue, retryOutbox } from '../notifications/index.js';
 import { scanAutomaticPurges, scanInputsChangedSince } from '../purges/index.js';
 import { expireExportPackages } from '../requests/index.js';
 import { sweepTimedOut } from './sweep-timed-out.js';
@@ -29,5 +30,12 @@ export const scheduledJobs: readonly ScheduledJob[] = [
     name: 'timed-out-sweep',
     interval: (engine) => engine.config.worker.maintenanceInterval,
     run: async (engine) => ({ closed: await sweepTimedOut(engine) }),
+  },
+  {
+    // With SMTP configured: sends queued messages and retries failed sends, with backoff; without, does nothing.
+    name: 'outbox-retry',
+    interval: (engine) => engine.config.worker.maintenanceInterval,
+    run: (engine) => retryOutbox(engine),
+    changedSince: (engine) => outboxDue(engine),
   },
 ];

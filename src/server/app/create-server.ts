@@ -11,6 +11,7 @@ import { registerAuthentication } from '../auth/authenticate.js';
 import { RouteRegistry } from '../openapi/route-registry.js';
 import { createApi } from '../routes/define-route.js';
 import { registerRoutes } from '../routes/index.js';
+import { registerApiRateLimit } from './api-rate-limit.js';
 import { toErrorEnvelope } from './error-envelope.js';
 import { resolveServerOptions, type ServerOptions } from './server-options.js';
 
@@ -46,7 +47,7 @@ function cspDirectives(secure: boolean): Record<string, string[] | null> {
  * Every route is declared through the route wrapper, so it has zod schemas and appears in the OpenAPI document.
  */
 export function createServer(engine: Engine, options: ServerOptions = {}): FastifyInstance {
-  const resolved = resolveServerOptions(options);
+  const resolved = resolveServerOptions(options, engine.config.server?.rateLimit);
   const app = Fastify({
     logger: (options.logger ?? false) as FastifyServerOptions['logger'],
     bodyLimit: resolved.bodyLimit,
@@ -79,6 +80,7 @@ export function createServer(engine: Engine, options: ServerOptions = {}): Fasti
 
   app.register(async (instance) => {
     registerAuthentication(instance, engine);
+    registerApiRateLimit(instance, resolved.rateLimit);
     instance.addHook('onSend', async (request, reply, payload) => {
       reply.header('x-request-id', String(request.id));
       if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { defaultLoginPolicy, type LoginPolicy } from '../../engine/accounts/index.js';
+import { defaultRateLimit, type RateLimitPolicy } from './api-rate-limit.js';
 
 export interface ServerOptions {
   /** A pino logger, or false for none (the default for createServer; startServer logs to stdout). */
@@ -14,6 +15,8 @@ export interface ServerOptions {
   webRoot?: string;
   /** Trust X-Forwarded-* from a reverse proxy (for the client address and protocol). */
   trustProxy?: boolean;
+  /** The API rate limit; by default the configuration's `server.rateLimit`. */
+  rateLimit?: Partial<RateLimitPolicy>;
 }
 
 export interface ResolvedServerOptions {
@@ -22,14 +25,20 @@ export interface ResolvedServerOptions {
   login: LoginPolicy;
   webRoot: string | undefined;
   trustProxy: boolean;
+  rateLimit: RateLimitPolicy;
 }
 
-export function resolveServerOptions(options: ServerOptions): ResolvedServerOptions {
+/** The options with their defaults; `configured` is the configuration's `server.rateLimit`. */
+export function resolveServerOptions(
+  options: ServerOptions,
+  configured: RateLimitPolicy = defaultRateLimit,
+): ResolvedServerOptions {
   return {
     secureCookies: options.secureCookies ?? true,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     login: { ...defaultLoginPolicy, ...options.login },
     webRoot: options.webRoot,
     trustProxy: options.trustProxy ?? false,
+    rateLimit: { ...configured, ...options.rateLimit },
   };
 }

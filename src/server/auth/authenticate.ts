@@ -41,7 +41,8 @@ export function registerAuthentication(app: FastifyInstance, engine: Engine): vo
     if (secret) {
       const session = await resolveSession(engine, secret);
       if (session) {
-        request.principal = { kind: 'session', session, account: session.account };
+        // while the session acts as another account, that account is who the request is authorised as
+        request.principal = { kind: 'session', session, account: session.acting?.account ?? session.account };
         return;
       }
       request.principal = { kind: 'anonymous', problem: 'The session has ended: log in again.' };

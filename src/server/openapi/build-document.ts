@@ -95,6 +95,8 @@ function operation(route: DocumentedRoute): OpenApiOperation {
     errors.add(403);
   }
   if (route.params) errors.add(404);
+  // the API rate limit (server.rateLimit) applies to every /api/v1 route
+  if (route.url.startsWith('/api/v1/')) errors.add(429);
   if (route.body) {
     errors.add(413);
     errors.add(415);
@@ -165,7 +167,9 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], version
         'User data management for the GDPR: export, anonymise and purge personal data. ' +
         `Log in with POST /api/v1/session (a ${sessionCookieName} cookie; send the returned csrfToken in the ` +
         `${csrfHeader} header with every POST, PUT, PATCH and DELETE), or send an API token as ` +
-        '"Authorization: Bearer lethe_...". Errors are {"error": {"code", "message", "details"}}.',
+        '"Authorization: Bearer lethe_...". Errors are {"error": {"code", "message", "details"}}. ' +
+        'Each client (a session, an API token, else an address) may make a limited number of requests per ' +
+        'window (RateLimit-* headers); beyond it the answer is 429 LETHE_E_RATE_LIMITED with Retry-After.',
     },
     paths,
     components: {

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { Engine } from '../../engine/engine.js';
+import { actingRefusal } from '../../engine/accounts/index.js';
+import { actingActor, type Engine } from '../../engine/engine.js';
 import { LetheError } from '../../errors/index.js';
 import type { ResolvedServerOptions } from '../app/server-options.js';
 import { checkCsrf } from '../auth/csrf.js';
-import { actorOf, type Principal } from '../auth/principal.js';
+import { actorOf, isActing, type Principal } from '../auth/principal.js';
 import type { DocumentedRoute, HttpMethod, RouteRegistry } from '../openapi/route-registry.js';
 import { type Access, authorize } from '../roles/access.js';
 import { validatePart } from './validate-input.js';
@@ -50,6 +51,11 @@ export interface RouteSpec<
   errors?: readonly number[];
   /** Only the login route: it has no session yet to take a CSRF token from. */
   csrfExempt?: boolean;
+  /**
+   * What a session acting as another account may not do here, as in "you cannot <this> while acting as someone
+   * else": such a request is refused with LETHE_E_ACTING_AS (403) before anything else is checked.
+   */
+  refusedWhileActing?: string;
   handler(ctx: RouteContext<Out<P>, Out<Q>, Out<B>>): Promise<z.input<R> | Sent>;
 }
 
@@ -69,7 +75,11 @@ export interface Api {
 /** Self-service routes act as the subject (`subject:<id>`), so the engine's own ownership checks apply too. */
 function actorFor(principal: Principal, access: Access): string {
   if (access.kind === 'self' && principal.kind === 'session' && principal.account.subjectId !== null) {
-    return `subject:${principal.account.subjectId}`;
+    const subject = `subject:${principal.account.subjectId}`;
+    // acting as a self-service account: the audit names the account that logged in, and the subject
+    return principal.session.acting
+      ? actingActor(`account:${principal.session.account.id}`, subject)
+      : subject;
   }
   return actorOf(principal);
 }
@@ -109,7 +119,18 @@ export function createApi(
         response: spec.response,
         status: spec.status ?? 200,
         errors: spec.errors ?? [],
-        ...(spec.description ? { description: spec.description } : {}),
+        ...(spec.description || spec.refusedWhileActing
+          ? {
+              description: [
+                spec.description,
+                spec.refusedWhileActing
+                  ? 'Refused while acting as another account (403 LETHE_E_ACTING_AS).'
+                  : undefined,
+              ]
+                .filter(Boolean)
+                .join(' '),
+            }
+          : {}),
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.query ? { query: spec.query } : {}),
         ...(spec.body ? { body: spec.body } : {}),
@@ -122,6 +143,9 @@ export function createApi(
         url: spec.url,
         handler: async (request, reply) => {
           const principal = request.principal;
+          if (spec.refusedWhileActing !== undefined && isActing(principal)) {
+            throw actingRefusal(principal.session, spec.refusedWhileActing);
+          }
           authorize(principal, spec.access);
           if (!spec.csrfExempt) checkCsrf(request, principal);
           const params = spec.params ? validatePart('params', spec.params, request.params) : undefined;

@@ -2,6 +2,8 @@ import { initialMigration } from './001-initial.js';
 import { requestQueueMigration } from './003-request-queue.js';
 import { accountsMigration } from './004-accounts.js';
 import { reportIndexesMigration } from './005-report-indexes.js';
+import { actAsMigration } from './006-act-as.js';
+import { outboxRetryMigration } from './007-outbox-retry.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -10,4 +12,6 @@ export const migrations: readonly StoreMigration[] = [
   requestQueueMigration,
   accountsMigration,
   reportIndexesMigration,
+  actAsMigration,
+  outboxRetryMigration,
 ];

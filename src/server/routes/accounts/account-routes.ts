@@ -43,6 +43,7 @@ export function registerAccountRoutes(api: Api): void {
     summary: 'Create a staff account, or a self-service account for a subject (subjectId).',
     tags: ['accounts'],
     access: manage,
+    refusedWhileActing: 'create accounts',
     status: 201,
     errors: [409],
     body: createAccountSchema,
@@ -69,6 +70,7 @@ export function registerAccountRoutes(api: Api): void {
     summary: 'Change an account: name, email, password, roles, disabled. Disabling ends its sessions.',
     tags: ['accounts'],
     access: manage,
+    refusedWhileActing: 'change accounts, their passwords or roles',
     errors: [409],
     params: idParams,
     body: updateAccountSchema,
@@ -83,6 +85,7 @@ export function registerAccountRoutes(api: Api): void {
     summary: 'Delete an account and its sessions (not the last one that can manage accounts).',
     tags: ['accounts'],
     access: manage,
+    refusedWhileActing: 'delete accounts',
     errors: [409],
     status: 204,
     params: idParams,
@@ -100,6 +103,7 @@ export function registerAccountRoutes(api: Api): void {
     summary: 'End a lockout: forget the account’s failed logins.',
     tags: ['accounts'],
     access: manage,
+    refusedWhileActing: 'unlock accounts',
     params: idParams,
     response: accountSchema,
     handler: async ({ params, actor }) => unlockAccount(api.engine, actor, params.id),
@@ -112,12 +116,13 @@ export function registerAccountRoutes(api: Api): void {
     summary: 'Change your own password (the current one is required). Your other sessions end.',
     tags: ['session'],
     access: accountAccess,
+    refusedWhileActing: 'change a password',
     status: 204,
     body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().max(1024) }),
     response: noContent,
     handler: async ({ principal, body }) => {
-      const { account, session } = requireSession(principal);
-      await changeOwnPassword(api.engine, account.id, { ...body, keepSessionId: session.id });
+      const { session } = requireSession(principal);
+      await changeOwnPassword(api.engine, session.account.id, { ...body, keepSessionId: session.id });
       return null;
     },
   });

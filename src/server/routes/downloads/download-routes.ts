@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { actingRefusal } from '../../../engine/accounts/index.js';
+import { recordAudit } from '../../../engine/audit/index.js';
 import { recordDownload } from '../../../engine/requests/index.js';
 import { LetheError } from '../../../errors/index.js';
-import type { Principal } from '../../auth/principal.js';
+import { actorOf, isActing, type Principal } from '../../auth/principal.js';
 import { holds } from '../../roles/access.js';
 import { type Api, sent } from '../define-route.js';
 
@@ -28,6 +30,24 @@ function downloader(principal: Principal, subjectId: string): string | undefined
   return undefined;
 }
 
+/** Audits a download refused because the session acts as another account, then refuses it (LETHE_E_ACTING_AS). */
+async function refuseWhileActing(
+  api: Api,
+  principal: Extract<Principal, { kind: 'session' }>,
+  request: { id: number; subjectId: string } | undefined,
+): Promise<never> {
+  await api.engine.db.transaction().execute((trx) =>
+    recordAudit(trx, api.engine.store.dialect, {
+      actor: actorOf(principal),
+      action: 'export.download-refused',
+      targetType: 'request',
+      targetId: request ? String(request.id) : 'unknown',
+      details: { reason: 'acting-as', ...(request ? { subject: request.subjectId } : {}) },
+    }),
+  );
+  throw actingRefusal(principal.session, 'download export packages');
+}
+
 /** Export package downloads, by their unguessable link. */
 export function registerDownloadRoutes(api: Api): void {
   api.route({
@@ -38,7 +58,8 @@ export function registerDownloadRoutes(api: Api): void {
       'Download an export package (ZIP). Only its owner, userdata:exportother, or a token with exports:read.',
     description:
       'Each download is audited. Another subject’s link, a wrong link and a deleted package all look the same (404); ' +
-      'a package past its expiry is 410 LETHE_E_EXPORT_UNAVAILABLE.',
+      'a package past its expiry is 410 LETHE_E_EXPORT_UNAVAILABLE. A session acting as another account never ' +
+      'downloads, not even that account’s own package (403 LETHE_E_ACTING_AS, audited as export.download-refused).',
     tags: ['self-service'],
     access: { kind: 'owner-or', capabilities: ['userdata:exportother'], scopes: ['exports:read'] },
     errors: [410],
@@ -52,6 +73,14 @@ export function registerDownloadRoutes(api: Api): void {
         .where('download_token', '=', params.token)
         .where('kind', '=', 'export')
         .executeTakeFirst();
+      if (isActing(principal)) {
+        // never while acting as someone else, even their own package: a person's data goes to that person
+        await refuseWhileActing(
+          api,
+          principal,
+          row ? { id: Number(row.id), subjectId: row.subject_id } : undefined,
+        );
+      }
       if (!row) throw noSuchDownload();
       const actor = downloader(principal, row.subject_id);
       if (!actor) throw noSuchDownload();

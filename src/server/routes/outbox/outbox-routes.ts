@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listOutbox } from '../../../engine/notifications/index.js';
+import { listOutbox, outboxStatuses } from '../../../engine/notifications/index.js';
 import { staff } from '../../roles/access.js';
 import { paging } from '../common-schemas.js';
 import type { Api } from '../define-route.js';
@@ -10,12 +10,18 @@ export function registerOutboxRoutes(api: Api): void {
     method: 'GET',
     url: '/api/v1/outbox',
     operationId: 'listOutbox',
-    summary: 'Every notification, newest first: sent, failed, or queued (no SMTP configured).',
+    summary:
+      'Every notification, newest first: sent, queued (no SMTP configured, or waiting for its next try), or failed.',
     tags: ['notifications'],
     access: staff('userdata:config'),
     query: z.strictObject(paging),
     response: z.object({
       total: z.number().int(),
+      counts: z.object({
+        queued: z.number().int(),
+        sent: z.number().int(),
+        failed: z.number().int(),
+      }),
       messages: z.array(
         z.object({
           id: z.number().int(),
@@ -25,7 +31,10 @@ export function registerOutboxRoutes(api: Api): void {
           createdAt: z.string(),
           sentAt: z.string().nullable(),
           error: z.string().nullable(),
-          status: z.enum(['sent', 'queued', 'failed']),
+          status: z.enum(outboxStatuses),
+          attempts: z.number().int(),
+          lastAttemptAt: z.string().nullable(),
+          nextAttemptAt: z.string().nullable(),
         }),
       ),
     }),

@@ -44,6 +44,11 @@ export const requestSummarySchema = z.object({
     .nullable(),
   /** Where to download the package while it is available: `/api/v1/downloads/<token>`. */
   downloadUrl: z.string().nullable(),
+  /**
+   * Items with a result (`done`) of `total`: while the request is open, what it will run (its plan, or its type's
+   * items now); once finished, the items it has a result for.
+   */
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
 });
 
 export const requestSchema = requestSummarySchema.extend({ items: z.array(itemResultSchema) });
