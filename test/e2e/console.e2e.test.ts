@@ -17,6 +17,24 @@ import { readZip } from './support/zip.js';
 
 const ready = e2eReady();
 
+/** Marks the page, so that a test can tell it was never reloaded (a reload drops the mark). */
+async function markPage(page: Page): Promise<void> {
+  await page.evaluate('window.letheNoReload = true');
+}
+
+async function notReloaded(page: Page): Promise<boolean> {
+  return (await page.evaluate('window.letheNoReload === true')) as boolean;
+}
+
+/** A promise and its resolve, for items the test holds until it lets them go. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
 /** Screenshot for the artefacts, and no serious accessibility violation on the page. */
 async function check(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -60,9 +78,14 @@ describe.skipIf(!ready)('the console in Chromium', () => {
     await page.getByRole('button', { name: 'Add export' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Export type', { exact: true }).selectOption({ index: 0 });
+    await markPage(page);
     await dialog.getByRole('button', { name: 'Start export' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await page.getByText('Succeeded').first().waitFor({ timeout: 60_000 });
+    // The page follows the export by itself: its status, then its Download action, without a reload.
+    const exportRow = page.getByRole('row', { name: /^#\d+/ }).first();
+    await exportRow.getByRole('link', { name: /^Download export \d+$/ }).waitFor({ timeout: 60_000 });
+    await exportRow.getByText('Succeeded').waitFor();
+    expect(await notReloaded(page)).toBe(true);
     await check(page, 'export-personal-data');
     const options = page.getByRole('button', { name: /^Options for export/ }).first();
     await options.click();
@@ -82,6 +105,118 @@ describe.skipIf(!ready)('the console in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it("follows an export's progress live: the items done rise, Pause and a hidden tab hold the page, and Download appears, all without a reload", async () => {
+    // Three items the export runs in turn; the test holds the second and the third until it lets them go.
+    const gates = [deferred(), deferred()];
+    const reached = [deferred(), deferred()];
+    const titles = ['Live step one', 'Live step two', 'Live step three'];
+    titles.forEach((title, i) => {
+      h.engine.items.register({
+        component: 'zz_live',
+        name: `step${i + 1}`,
+        group: 'E2E: Live',
+        title,
+        help: 'An item the browser test holds until it lets it go.',
+        sortOrder: 9000 + i,
+        modes: {},
+        export: {
+          async *records() {
+            if (i > 0) {
+              reached[i - 1]?.resolve();
+              await gates[i - 1]?.promise;
+            }
+            yield { step: i + 1, title };
+          },
+        },
+      });
+    });
+    const user = campusUser("u.status = 'active' AND u.kind = 'staff'");
+    const { context, page } = await h.newPage();
+    await logIn(page, 'admin', adminPassword);
+    await page.goto(`/users/${user.id}/exports`);
+    await page.getByRole('heading', { name: 'Export personal data' }).waitFor();
+    await markPage(page);
+    await page.getByRole('button', { name: 'Add export' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('radio', { name: /Applications or items/ }).check();
+    for (const title of titles) await dialog.getByRole('checkbox', { name: title }).check();
+    await dialog.getByRole('button', { name: 'Start export' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const row = page.getByRole('row', { name: /^#\d+/ }).first();
+    await reached[0]?.promise;
+    await row.getByText('1 of 3 items').waitFor();
+    expect(await row.locator('progress').getAttribute('value')).toBe('1');
+    const indicator = page.locator('.live-indicator');
+    expect(await indicator.getAttribute('class')).toContain('live-live');
+    expect(await indicator.locator('.live-text').textContent()).toMatch(/^Live · updated/);
+    await check(page, 'export-progress-live');
+
+    // Paused, the page stays as it is while the export moves on; resumed, it catches up at once.
+    await page.getByRole('button', { name: 'Pause live updates' }).click();
+    await indicator.getByText(/^Paused/).waitFor();
+    gates[0]?.resolve();
+    await reached[1]?.promise;
+    await new Promise((done) => setTimeout(done, 2500));
+    expect(await row.getByText('1 of 3 items').count()).toBe(1);
+    await page.getByRole('button', { name: 'Resume live updates' }).click();
+    await row.getByText('2 of 3 items').waitFor();
+    expect(await row.locator('progress').getAttribute('value')).toBe('2');
+
+    // In a hidden tab the page doesn't poll; back in sight, it catches up at once.
+    await page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      document.dispatchEvent(new Event('visibilitychange'));`);
+    gates[1]?.resolve();
+    await vi.waitFor(
+      async () => {
+        const done = await h.engine.db
+          .selectFrom('requests')
+          .select('status')
+          .where('subject_id', '=', String(user.id))
+          .where('kind', '=', 'export')
+          .executeTakeFirstOrThrow();
+        expect(done.status).toBe('succeeded');
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    await new Promise((done) => setTimeout(done, 2500));
+    const link = row.getByRole('link', { name: /^Download export \d+$/ });
+    expect(await link.count()).toBe(0);
+    await page.evaluate(`Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      document.dispatchEvent(new Event('visibilitychange'));`);
+    await link.waitFor({ timeout: 5_000 });
+    await row.getByText('Succeeded').waitFor();
+    await page.getByText(/^Export #\d+ is ready to download\.$/).waitFor();
+    expect(await notReloaded(page)).toBe(true);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = join(artifacts, 'live-export.zip');
+    await download.saveAs(file);
+    const zip = await readZip(file);
+    const manifest = JSON.parse(zip.get('manifest.json') ?? '{}') as { subject?: { id?: string } };
+    expect(manifest.subject?.id).toBe(String(user.id));
+    for (const title of titles) expect(zip.get('data.json') ?? '').toContain(title);
+    const request = await h.engine.db
+      .selectFrom('requests')
+      .select(['id', 'status'])
+      .where('subject_id', '=', String(user.id))
+      .where('kind', '=', 'export')
+      .executeTakeFirstOrThrow();
+    expect(request.status).toBe('succeeded');
+    const items = await h.engine.db
+      .selectFrom('request_items')
+      .select(['item_key', 'status'])
+      .where('request_id', '=', Number(request.id))
+      .orderBy('item_key')
+      .execute();
+    expect(items).toEqual([
+      { item_key: 'zz_live/step1', status: 'success' },
+      { item_key: 'zz_live/step2', status: 'success' },
+      { item_key: 'zz_live/step3', status: 'success' },
+    ]);
+    await context.close();
+  }, 120_000);
+
   it("anonymizes a user's blogs with Delete personal data: deactivate first, then the blog shows Anonymous", async () => {
     const user = campusUser(
       "u.status = 'active' AND u.kind = 'learner' AND EXISTS (SELECT 1 FROM blog_posts b WHERE b.author_id = u.id)",
@@ -95,17 +230,7 @@ describe.skipIf(!ready)('the console in Chromium', () => {
     await deactivate.getByRole('button', { name: 'Deactivate user' }).click();
     await deactivate.waitFor({ state: 'detached' });
     await page.getByText(`${user.name} is active.`).waitFor({ state: 'detached' });
-    // The Options menu closes on any scroll, and the scroll that brings a button far down the page into view can
-    // land just after the click has opened it: open it again until it stays open.
-    const actions = page.getByRole('button', { name: 'Actions for Blog posts' });
-    await actions.scrollIntoViewIfNeeded();
-    await vi.waitFor(
-      async () => {
-        if ((await actions.getAttribute('aria-expanded')) !== 'true') await actions.click();
-        await page.getByRole('menuitem', { name: 'Anonymize' }).waitFor({ timeout: 1000 });
-      },
-      { timeout: 15_000, interval: 100 },
-    );
+    await page.getByRole('button', { name: 'Actions for Blog posts' }).click();
     await page.getByRole('menuitem', { name: 'Anonymize' }).click();
     const confirm = page.getByRole('dialog');
     await confirm.getByText("This can't be undone.", { exact: true }).waitFor();
@@ -256,22 +381,16 @@ describe.skipIf(!ready)('the console in Chromium', () => {
       .where('id', '=', String(user.id))
       .executeTakeFirst();
     expect(subject?.status).toBe('deleted');
-    await scanAutomaticPurges(h.engine);
+    // The report is open before the scan queues the purge: it shows the purge, then its end, by itself.
     await page.goto(`/reports/purges?subject=${user.id}`);
+    await page.getByText('No purge matches these filters.').waitFor();
+    await markPage(page);
+    await scanAutomaticPurges(h.engine);
     const row = page.getByRole('row', { name: /Automatic \(deleted\)/ });
-    await row.waitFor();
-    // The report is a snapshot: reload it until the worker has finished the purge.
-    await expect
-      .poll(
-        async () => {
-          if ((await row.getByText('Succeeded').count()) === 1) return 1;
-          await page.reload();
-          await row.waitFor();
-          return row.getByText('Succeeded').count();
-        },
-        { timeout: 60_000, interval: 1000 },
-      )
-      .toBe(1);
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByText('Succeeded').waitFor({ timeout: 60_000 });
+    expect(await notReloaded(page)).toBe(true);
+    expect(await page.getByLabel('User id').inputValue()).toBe(String(user.id));
     await check(page, 'reports-purges');
     await row.getByRole('link').first().click();
     await page.getByRole('heading', { name: 'Result of each item' }).waitFor();

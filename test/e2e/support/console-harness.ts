@@ -36,8 +36,8 @@ export interface ConsoleHarness {
   server: RunningServer;
   browser: Browser;
   campus: Database.Database;
-  /** A fresh browser context (its own cookies) with downloads allowed. */
-  newPage(): Promise<{ context: BrowserContext; page: Page }>;
+  /** A fresh browser context (its own cookies) with downloads allowed; 1280 × 900 unless told. */
+  newPage(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -83,12 +83,8 @@ export async function startConsoleHarness(users = 60): Promise<ConsoleHarness> {
     server,
     browser,
     campus,
-    async newPage() {
-      const context = await browser.newContext({
-        baseURL: server.url,
-        acceptDownloads: true,
-        viewport: { width: 1280, height: 900 },
-      });
+    async newPage(viewport = { width: 1280, height: 900 }) {
+      const context = await browser.newContext({ baseURL: server.url, acceptDownloads: true, viewport });
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       return { context, page };

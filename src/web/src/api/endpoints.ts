@@ -47,6 +47,10 @@ export const sessionApi = {
   logout: () => http.delete<void>(`${v1}/session`),
   changePassword: (currentPassword: string, newPassword: string) =>
     http.post<void>(`${v1}/session/password`, { currentPassword, newPassword }),
+  /** Act as another account (userdata:loginas); the answer is the session as that account. */
+  actAs: (accountId: number) => http.post<Session>(`${v1}/session/act-as`, { accountId }),
+  /** Stop acting: the session is the logged-in account's again. */
+  stopActing: () => http.delete<Session>(`${v1}/session/act-as`),
 };
 
 export interface SubjectQuery extends Query {

@@ -14,6 +14,7 @@ export const capabilities = [
   'userdata:exportself',
   'userdata:anonymise',
   'userdata:audit',
+  'userdata:loginas',
 ] as const;
 export type Capability = (typeof capabilities)[number];
 
@@ -33,7 +34,10 @@ export interface Account {
 }
 
 export interface Session {
+  /** The account the session works as: while acting as someone, that account. */
   account: Account;
+  /** Set while acting as `account`: the account that logged in, and since when. */
+  actingAs: { realAccount: Account; since: string } | null;
   csrfToken: string;
   expiresAt: string;
 }
@@ -201,10 +205,13 @@ export interface RequestSummary {
   package: ExportPackage | null;
   /** Where to download the package while it is available (`/api/v1/downloads/<token>`). */
   downloadUrl: string | null;
+  /**
+   * Items with a result (`done`) of `total`: while open, what the request will run (its plan, or its type's items
+   * now); once finished, the items it has a result for.
+   */
+  progress: { done: number; total: number };
   /** Reports may add the subject's name. */
   subjectName?: string;
-  /** How many items the request will run, when the API says. */
-  totalItems?: number;
 }
 
 export interface LetheRequest extends RequestSummary {

@@ -1,7 +1,10 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { Capability } from '../api/types';
-import { Link } from '../router';
+import { formatDateTime } from '../lib/format';
+import { Link, navigate } from '../router';
 import { useSession } from '../session';
+import '../styles/acting.css';
+import { useToast } from './toaster';
 
 interface NavEntry {
   to: string;
@@ -56,6 +59,49 @@ const sections: NavSection[] = [
   },
 ];
 
+/**
+ * While the session acts as another account, on every page: whom you act as, who you really are, and the way
+ * back. Stopping returns to the accounts page (or the dashboard) as yourself.
+ */
+export function ActingBanner() {
+  const { account, acting, stopActing } = useSession();
+  const toast = useToast();
+  const [busy, setBusy] = useState(false);
+  if (!acting || !account) return null;
+  const name = account.displayName || account.username;
+  const real = acting.realAccount.displayName || acting.realAccount.username;
+  const stop = async () => {
+    setBusy(true);
+    try {
+      const me = await stopActing();
+      navigate(me.capabilities.includes('userdata:config') ? '/accounts' : '/');
+      toast(`You are ${real} again.`);
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="acting-banner" aria-label="Acting as another account">
+      <p>
+        You are acting as <strong>{name}</strong> —{' '}
+        <span className="muted">
+          logged in as {real} since {formatDateTime(acting.since)}; downloads are turned off.
+        </span>
+      </p>
+      <button
+        type="button"
+        className="button button-primary button-small"
+        onClick={() => void stop()}
+        disabled={busy}
+      >
+        Stop acting
+      </button>
+    </section>
+  );
+}
+
 /** The console's frame: a skip link, the top bar with the account, the navigation, and the page. */
 export function AppShell({ children }: { children: ReactNode }) {
   const { account, can, logout } = useSession();
@@ -91,6 +137,7 @@ export function AppShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
+      <ActingBanner />
       <div className="shell-body">
         <nav className="sidenav" aria-label="Main">
           {sections.map((section) => {
@@ -147,6 +194,7 @@ export function SelfShell({ children }: { children: ReactNode }) {
           </button>
         </div>
       </header>
+      <ActingBanner />
       <main id="main" className="content content-narrow" tabIndex={-1}>
         {children}
       </main>

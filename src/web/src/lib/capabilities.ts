@@ -9,4 +9,5 @@ export const capabilityLabels: Record<Capability, string> = {
   'userdata:exportself': 'Export own data',
   'userdata:anonymise': 'Anonymize support users',
   'userdata:audit': 'Read the audit log',
+  'userdata:loginas': 'Act as another account',
 };

@@ -1,1 +1,1 @@
-export { isStaff, SessionProvider, type SessionState, useSession } from './session-context';
+export { type Acting, isStaff, SessionProvider, type SessionState, useSession } from './session-context';

@@ -10,15 +10,34 @@ export type SessionState =
       /** Why: the session ended, or a problem reaching the server. */
       notice?: string;
     }
-  | { status: 'authenticated'; account: Account; expiresAt: string };
+  | {
+      status: 'authenticated';
+      /** Whom the session works as: while acting as someone, that account. */
+      account: Account;
+      expiresAt: string;
+      /** Set while acting as `account`: who logged in, and since when. */
+      actingAs: Acting | null;
+    };
+
+/** While acting as another account: the account that logged in, and since when. */
+export interface Acting {
+  realAccount: Account;
+  since: string;
+}
 
 interface SessionValue {
   state: SessionState;
   login(username: string, password: string): Promise<Account>;
   logout(): Promise<void>;
-  /** Whether the logged-in account holds any of these capabilities. */
+  /** Whether the account the session works as holds any of these capabilities. */
   can(...capabilities: Capability[]): boolean;
   account: Account | null;
+  /** Set while acting as another account (`account` is then that one). */
+  acting: Acting | null;
+  /** Act as another account (userdata:loginas). */
+  actAs(accountId: number): Promise<Account>;
+  /** Stop acting: back to the logged-in account. */
+  stopActing(): Promise<Account>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
@@ -43,7 +62,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const accept = useCallback((session: Session) => {
     setCsrfToken(session.csrfToken);
-    setState({ status: 'authenticated', account: session.account, expiresAt: session.expiresAt });
+    setState({
+      status: 'authenticated',
+      account: session.account,
+      expiresAt: session.expiresAt,
+      actingAs: session.actingAs ?? null,
+    });
   }, []);
 
   useEffect(() => {
@@ -79,6 +103,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return {
       state,
       account,
+      acting: state.status === 'authenticated' ? state.actingAs : null,
+      async actAs(accountId) {
+        const session = await sessionApi.actAs(accountId);
+        accept(session);
+        return session.account;
+      },
+      async stopActing() {
+        const session = await sessionApi.stopActing();
+        accept(session);
+        return session.account;
+      },
       async login(username, password) {
         const session = await sessionApi.login(username, password);
         accept(session);

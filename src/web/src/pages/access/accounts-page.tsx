@@ -15,13 +15,24 @@ import { Pager, pagingFrom } from '../../components/pager';
 import { useToast } from '../../components/toaster';
 import { useResource } from '../../hooks/use-resource';
 import { formatDateTime } from '../../lib/format';
-import { Link, useQueryState } from '../../router';
-import { useSession } from '../../session';
+import { Link, navigate, useQueryState } from '../../router';
+import { isStaff, useSession } from '../../session';
+
+/** Why `me` may not act as `a` (the server's rule: never as oneself, a disabled account or a more privileged one). */
+function actAsRefusal(me: Account | null, a: Account): string | undefined {
+  if (a.id === me?.id) return 'You can’t act as yourself.';
+  if (a.disabled) return 'The account is disabled.';
+  if (a.roles.includes('administrator')) return 'Nobody can act as an administrator.';
+  if (a.capabilities.includes('userdata:loginas')) return 'This account can act as others itself.';
+  const beyond = a.capabilities.filter((c) => !me?.capabilities.includes(c));
+  if (beyond.length > 0) return `It holds capabilities you lack: ${beyond.join(', ')}.`;
+  return undefined;
+}
 
 /** Who may log in: staff accounts, and self-service accounts linked to a user. */
 export function AccountsPage() {
   const toast = useToast();
-  const { account: me } = useSession();
+  const { account: me, can, actAs } = useSession();
   const [search, setQuery] = useQueryState();
   const { offset, limit } = pagingFrom(search);
   const text = search.get('search') ?? '';
@@ -36,6 +47,15 @@ export function AccountsPage() {
   const page = useResource(`accounts:${JSON.stringify({ text, kind, offset, limit })}`, () =>
     accountsApi.list({ ...(text ? { search: text } : {}), ...(kind ? { kind } : {}), limit, offset }),
   );
+  const startActing = async (a: Account) => {
+    try {
+      const target = await actAs(a.id);
+      navigate(isStaff(target) ? '/' : '/me');
+      toast(`You are acting as ${target.displayName || target.username}.`);
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), 'error');
+    }
+  };
   const unlock = async (a: Account) => {
     try {
       await accountsApi.unlock(a.id);
@@ -139,6 +159,13 @@ export function AccountsPage() {
                       items={[
                         { label: 'Edit', onSelect: () => setEditing(a) },
                         { label: 'Unlock', onSelect: () => void unlock(a) },
+                        {
+                          label: 'Act as',
+                          onSelect: () => void startActing(a),
+                          hidden: !can('userdata:loginas'),
+                          disabled: actAsRefusal(me, a) !== undefined,
+                          reason: actAsRefusal(me, a),
+                        },
                         {
                           label: 'Delete',
                           onSelect: () => setDeleting(a),

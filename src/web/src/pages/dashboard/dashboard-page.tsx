@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { Badge, RequestStatusBadge } from '../../components/badge';
 import { ErrorMessage } from '../../components/error-message';
+import { LiveIndicator } from '../../components/live-indicator';
 import { Loading } from '../../components/loading';
 import { EmptyState } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
-import { useResource } from '../../hooks/use-resource';
+import { useLiveResource } from '../../hooks/use-live-resource';
 import { loadDashboard } from '../../lib/dashboard-from-requests';
 import { formatAge, formatDateTime, formatNumber, humanize } from '../../lib/format';
 import { Link } from '../../router';
@@ -15,8 +16,10 @@ const ranges = [7, 30, 90];
 /** What needs attention: requests over time, open requests and their age, failed items, purges due. */
 export function DashboardPage() {
   const [days, setDays] = useState(30);
-  const dashboard = useResource(`dashboard:${days}`, () => loadDashboard(days), {
-    poll: { intervalMs: 30000, while: () => true },
+  // Refreshes every few seconds while requests are open, and less and less often while none is.
+  const dashboard = useLiveResource(`dashboard:${days}`, () => loadDashboard(days), {
+    isOpen: (d) => (d.openTotal ?? d.openRequests.length) > 0,
+    activeMs: 3000,
   });
   const data = dashboard.data;
   const dayList = lastDays(days);
@@ -26,16 +29,19 @@ export function DashboardPage() {
         title="Dashboard"
         description="Requests over time, what is still open, what failed, and who is due a purge."
         actions={
-          <label className="inline-label">
-            Period{' '}
-            <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
-              {ranges.map((r) => (
-                <option key={r} value={r}>
-                  Last {r} days
-                </option>
-              ))}
-            </select>
-          </label>
+          <>
+            {data ? <LiveIndicator live={dashboard.live} /> : null}
+            <label className="inline-label">
+              Period{' '}
+              <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
+                {ranges.map((r) => (
+                  <option key={r} value={r}>
+                    Last {r} days
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
         }
       />
       {dashboard.loading ? <Loading /> : null}

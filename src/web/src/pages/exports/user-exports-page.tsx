@@ -1,13 +1,16 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { downloadHref, exportTypesApi, requestsApi, subjectsApi } from '../../api/endpoints';
-import type { ExportType, LetheRequest, RequestSummary } from '../../api/types';
+import type { RequestSummary } from '../../api/types';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { DownloadLink, useDownloadRefusal } from '../../components/download-link';
 import { ErrorMessage } from '../../components/error-message';
+import { LiveIndicator } from '../../components/live-indicator';
 import { Loading } from '../../components/loading';
 import { EmptyState } from '../../components/notice';
 import { OptionsMenu } from '../../components/options-menu';
 import { PageHeader } from '../../components/page-header';
 import { useToast } from '../../components/toaster';
+import { useLiveResource } from '../../hooks/use-live-resource';
 import { useResource } from '../../hooks/use-resource';
 import { formatBytes, formatDateTime, humanize } from '../../lib/format';
 import { Link, navigate } from '../../router';
@@ -16,37 +19,38 @@ import { NewExportDialog } from './new-export-dialog';
 
 const isOpen = (r: RequestSummary) => r.status === 'pending' || r.status === 'running';
 
-interface ExportsData {
-  requests: RequestSummary[];
-  /** Results so far of the open ones, for their progress. */
-  details: Map<number, LetheRequest>;
-  types: ExportType[];
-}
-
 /** Export personal data: a user's exports, a new one, live progress, and downloads from each Options menu. */
 export function UserExportsPage({ id }: { id: string }) {
   const toast = useToast();
+  const downloadRefusal = useDownloadRefusal();
   const [dialog, setDialog] = useState(false);
   const [confirm, setConfirm] = useState<{ kind: 'cancel' | 'delete'; request: RequestSummary } | null>(null);
   const subject = useResource(`subject:${id}`, () => subjectsApi.get(id));
-  const exports = useResource<ExportsData>(
+  const types = useResource('export-types', () => exportTypesApi.list());
+  const exports = useLiveResource(
     `exports:${id}`,
-    async () => {
-      const [page, types] = await Promise.all([
-        requestsApi.list({ kind: 'export', subjectId: id, limit: 50 }),
-        exportTypesApi.list(),
-      ]);
-      const open = page.requests.filter(isOpen);
-      const details = new Map(
-        (await Promise.all(open.map((r) => requestsApi.get(r.id)))).map((r) => [r.id, r]),
-      );
-      return { requests: page.requests, details, types: types.exportTypes };
-    },
-    { poll: { intervalMs: 1500, while: (d) => d.requests.some(isOpen) } },
+    () => requestsApi.list({ kind: 'export', subjectId: id, limit: 50 }),
+    { isOpen: (page) => page.requests.some(isOpen), activeMs: 1500 },
   );
+  // Say so when an export that was open here ends, ready or failed (the toaster is a polite live region).
+  const wasOpen = useRef<Set<number> | null>(null);
+  useEffect(() => {
+    const requests = exports.data?.requests;
+    if (!requests) return;
+    const before = wasOpen.current;
+    wasOpen.current = new Set(requests.filter(isOpen).map((r) => r.id));
+    if (!before) return;
+    for (const r of requests) {
+      if (!before.has(r.id) || isOpen(r)) continue;
+      if (r.status === 'succeeded') toast(`Export #${r.id} is ready to download.`);
+      else if (r.status === 'failed' || r.status === 'timed-out') {
+        toast(`Export #${r.id} ${humanize(r.status).toLowerCase()}: see its details.`, 'error');
+      }
+    }
+  }, [exports.data, toast]);
   const s = subject.data;
   const name = s ? s.fullName || s.username : id;
-  const typeOf = (r: RequestSummary) => exports.data?.types.find((t) => t.id === r.exportTypeId);
+  const typeOf = (r: RequestSummary) => types.data?.exportTypes.find((t) => t.id === r.exportTypeId);
   const blocking = exports.data?.requests.find((r) => isOpen(r) || downloadHref(r) !== null);
 
   return (
@@ -59,15 +63,18 @@ export function UserExportsPage({ id }: { id: string }) {
           { label: name, to: `/users/${encodeURIComponent(id)}` },
         ]}
         actions={
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={() => setDialog(true)}
-            disabled={!s || blocking !== undefined}
-            aria-describedby={blocking ? 'export-one-at-a-time' : undefined}
-          >
-            Add export
-          </button>
+          <>
+            {exports.data ? <LiveIndicator live={exports.live} /> : null}
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => setDialog(true)}
+              disabled={!s || blocking !== undefined}
+              aria-describedby={blocking ? 'export-one-at-a-time' : undefined}
+            >
+              Add export
+            </button>
+          </>
         }
       />
       {blocking ? (
@@ -93,8 +100,7 @@ export function UserExportsPage({ id }: { id: string }) {
                 <th scope="col">Type</th>
                 <th scope="col">Status</th>
                 <th scope="col">Requested</th>
-                <th scope="col">Size</th>
-                <th scope="col">Available until</th>
+                <th scope="col">Package</th>
                 <th scope="col">
                   <span className="visually-hidden">Options</span>
                 </th>
@@ -104,34 +110,44 @@ export function UserExportsPage({ id }: { id: string }) {
               {exports.data.requests.map((r) => {
                 const href = downloadHref(r);
                 const type = typeOf(r);
-                const detail = exports.data?.details.get(r.id);
                 return (
                   <tr key={r.id}>
                     <td>
-                      <Link to={`/requests/${r.id}`}>#{r.id}</Link>{' '}
-                      <span className="muted small">{humanize(r.origin)}</span>
+                      <Link to={`/requests/${r.id}`}>#{r.id}</Link>
+                      <span className="cell-sub">{humanize(r.origin)}</span>
                     </td>
-                    <td>{type?.name ?? r.typeIdnumber ?? 'Chosen items'}</td>
+                    <td className="wrap">{type?.name ?? r.typeIdnumber ?? 'Chosen items'}</td>
                     <td>
-                      <RequestProgress
-                        request={r}
-                        done={detail?.items.length}
-                        total={r.plan ? r.plan.length : type ? type.items.length : undefined}
-                      />
+                      <RequestProgress request={r} />
                     </td>
                     <td>{formatDateTime(r.createdAt)}</td>
-                    <td>{formatBytes(r.package?.size)}</td>
-                    <td>{href ? formatDateTime(r.package?.expiresAt) : '–'}</td>
+                    <td>
+                      {formatBytes(r.package?.size)}
+                      {href && r.package?.expiresAt ? (
+                        <span className="cell-sub">until {formatDateTime(r.package.expiresAt)}</span>
+                      ) : null}
+                    </td>
                     <td className="col-actions">
+                      {href ? (
+                        <DownloadLink
+                          className="button button-secondary button-small row-action"
+                          href={href}
+                          compact
+                        >
+                          Download<span className="visually-hidden"> export {r.id}</span>
+                        </DownloadLink>
+                      ) : null}
                       <OptionsMenu
                         label={`Options for export ${r.id}`}
                         items={[
                           {
                             label: 'Download',
-                            href: href ?? undefined,
+                            href: downloadRefusal ? undefined : (href ?? undefined),
                             download: true,
-                            disabled: !href,
-                            reason: isOpen(r) ? 'Not ready yet.' : 'The package is no longer available.',
+                            disabled: !href || downloadRefusal !== undefined,
+                            reason:
+                              downloadRefusal ??
+                              (isOpen(r) ? 'Not ready yet.' : 'The package is no longer available.'),
                           },
                           { label: 'View details', onSelect: () => navigate(`/requests/${r.id}`) },
                           {

@@ -3,12 +3,13 @@ import { reportCsvHref, reportsApi, subjectsApi } from '../../api/endpoints';
 import type { DeletedReportRow, Subject } from '../../api/types';
 import { Badge } from '../../components/badge';
 import { ErrorMessage } from '../../components/error-message';
+import { LiveIndicator } from '../../components/live-indicator';
 import { Loading } from '../../components/loading';
 import { EmptyState } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
 import { Pager, pagingFrom } from '../../components/pager';
 import { useToast } from '../../components/toaster';
-import { useResource } from '../../hooks/use-resource';
+import { useLiveResource } from '../../hooks/use-live-resource';
 import { formatDateTime } from '../../lib/format';
 import { Link, navigate, useQueryState } from '../../router';
 import { useSession } from '../../session';
@@ -26,8 +27,11 @@ export function DeletedReportPage() {
   const query = reportQueryOf(search);
   const [purging, setPurging] = useState<Subject | null>(null);
   const [opening, setOpening] = useState<string | null>(null);
-  const page = useResource(`deleted:${JSON.stringify({ ...query, offset, limit })}`, () =>
-    reportsApi.deleted({ ...query, limit, offset }),
+  // While a purge of someone on this page is open, the page refreshes by itself (filters, page and focus stay).
+  const page = useLiveResource(
+    `deleted:${JSON.stringify({ ...query, offset, limit })}`,
+    () => reportsApi.deleted({ ...query, limit, offset }),
+    { isOpen: (data) => data.rows.some((r) => r.openPurgeRequestId !== null) },
   );
   const change = (key: string) => (e: { target: { value: string } }) =>
     setQuery({ [key]: e.target.value, offset: null });
@@ -52,6 +56,7 @@ export function DeletedReportPage() {
       <PageHeader
         title="Reports: deleted users"
         description="Users the applications deleted, and whether they were purged. Legacy users were deleted before Lethe managed them: they are never purged automatically, so purge them here."
+        actions={page.data ? <LiveIndicator live={page.live} /> : null}
       />
       <ReportTabs />
       <div className="filters">
@@ -132,7 +137,7 @@ export function DeletedReportPage() {
                   </td>
                   <td>{r.kind}</td>
                   <td>{formatDateTime(r.deletedAt)}</td>
-                  <td>
+                  <td className="wrap">
                     {r.typeName ?? <span className="muted">None</span>}
                     {r.typeSource === 'default' ? <span className="small muted"> (default)</span> : null}
                   </td>

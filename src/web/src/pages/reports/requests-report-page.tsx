@@ -2,10 +2,12 @@ import { exportTypesApi, purgeTypesApi, reportCsvHref, reportsApi } from '../../
 import type { ExportReportRow, PurgeReportRow, RequestStatus } from '../../api/types';
 import { Badge, RequestStatusBadge } from '../../components/badge';
 import { ErrorMessage } from '../../components/error-message';
+import { LiveIndicator } from '../../components/live-indicator';
 import { Loading } from '../../components/loading';
 import { EmptyState } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
 import { Pager, pagingFrom } from '../../components/pager';
+import { useLiveResource } from '../../hooks/use-live-resource';
 import { useResource } from '../../hooks/use-resource';
 import { formatBytes, formatDateTime, humanize, plural } from '../../lib/format';
 import { Link, useQueryState } from '../../router';
@@ -16,6 +18,8 @@ import { SortHeader } from './sort-header';
 
 type Kind = 'exports' | 'purges';
 type Row = ExportReportRow | PurgeReportRow;
+
+const isOpen = (row: Row) => row.status === 'pending' || row.status === 'running';
 
 function itemSummary(row: PurgeReportRow): string {
   const failed = row.items.filter((i) => i.status === 'error' || i.status === 'timed-out').length;
@@ -39,12 +43,14 @@ export function RequestsReportPage({ kind }: { kind: Kind }) {
           { value: 'none', name: 'No type (chosen items)' },
         ],
   );
-  const page = useResource<{ total: number; rows: Row[] }>(
+  // While a request on this page is open, the page refreshes by itself (filters, page and focus stay).
+  const page = useLiveResource<{ total: number; rows: Row[] }>(
     `report:${kind}:${JSON.stringify({ ...query, offset, limit })}`,
     () =>
       kind === 'exports'
         ? reportsApi.exports({ ...query, limit, offset })
         : reportsApi.purges({ ...query, limit, offset }),
+    { isOpen: (data) => data.rows.some(isOpen) },
   );
   const sort = search.get('sort') ?? '';
   const sortProps = {
@@ -67,6 +73,7 @@ export function RequestsReportPage({ kind }: { kind: Kind }) {
             ? 'Every export of personal data: of whom, by whom, and what became of the file.'
             : 'Every purge, manual or automatic, and dry runs. Open one to see the result of each item.'
         }
+        actions={page.data ? <LiveIndicator live={page.live} /> : null}
       />
       <ReportTabs />
       <RequestFilters
@@ -140,11 +147,11 @@ export function RequestsReportPage({ kind }: { kind: Kind }) {
                     <td>
                       {formatBytes(r.fileSize)}
                       {r.available && r.expiresAt ? (
-                        <span className="small muted"> until {formatDateTime(r.expiresAt)}</span>
+                        <span className="cell-sub">until {formatDateTime(r.expiresAt)}</span>
                       ) : null}
                     </td>
                   ) : 'items' in r ? (
-                    <td className="small">
+                    <td className="small wrap">
                       <Link to={`/requests/${r.id}`}>{itemSummary(r)}</Link>
                     </td>
                   ) : null}

@@ -1,14 +1,16 @@
 import { useState } from 'react';
-import { downloadHref, exportTypesApi, purgeTypesApi, requestsApi } from '../../api/endpoints';
+import { downloadHref, requestsApi } from '../../api/endpoints';
 import type { LetheRequest } from '../../api/types';
 import { Badge, ItemStatusBadge } from '../../components/badge';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { DownloadLink } from '../../components/download-link';
 import { ErrorMessage } from '../../components/error-message';
+import { LiveIndicator } from '../../components/live-indicator';
 import { Loading } from '../../components/loading';
 import { EmptyState, Notice } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
 import { useToast } from '../../components/toaster';
-import { useResource } from '../../hooks/use-resource';
+import { useLiveResource } from '../../hooks/use-live-resource';
 import {
   formatActor,
   formatBytes,
@@ -23,33 +25,17 @@ import { RequestProgress } from './request-progress';
 
 const isOpen = (r: LetheRequest) => r.status === 'pending' || r.status === 'running';
 
-/** How many items a request will run: its plan, or its type's items. */
-async function totalItems(request: LetheRequest): Promise<number | undefined> {
-  if (request.plan) return request.plan.length;
-  try {
-    if (request.purgeTypeId !== null) return (await purgeTypesApi.get(request.purgeTypeId)).items.length;
-    if (request.exportTypeId !== null) return (await exportTypesApi.get(request.exportTypeId)).items.length;
-  } catch {
-    return undefined;
-  }
-  return undefined;
-}
-
 /** One request: its details, live progress, and the result of each item. */
 export function RequestPage({ id }: { id: string }) {
   const { can } = useSession();
   const toast = useToast();
   const [confirm, setConfirm] = useState<'cancel' | 'delete' | null>(null);
   const requestId = Number(id);
-  const request = useResource(
-    `request:${id}`,
-    async () => {
-      const r = await requestsApi.get(requestId);
-      return { request: r, total: isOpen(r) ? await totalItems(r) : r.items.length };
-    },
-    { poll: { intervalMs: 1500, while: (d) => isOpen(d.request) } },
-  );
-  const r = request.data?.request;
+  const request = useLiveResource(`request:${id}`, () => requestsApi.get(requestId), {
+    isOpen,
+    activeMs: 1500,
+  });
+  const r = request.data;
   const title = r ? `${r.dryRun ? 'Dry run' : humanize(r.kind)} #${r.id}` : `Request #${id}`;
   const href = r ? downloadHref(r) : null;
   const failed = r?.items.filter((i) => i.status === 'error' || i.status === 'timed-out') ?? [];
@@ -65,10 +51,11 @@ export function RequestPage({ id }: { id: string }) {
         actions={
           r ? (
             <>
+              {isOpen(r) || request.live.paused ? <LiveIndicator live={request.live} /> : null}
               {href ? (
-                <a className="button button-primary" href={href} download>
+                <DownloadLink className="button button-primary" href={href}>
                   Download export
-                </a>
+                </DownloadLink>
               ) : null}
               {isOpen(r) ? (
                 <button
@@ -116,7 +103,7 @@ export function RequestPage({ id }: { id: string }) {
               <dl className="details">
                 <dt>Status</dt>
                 <dd>
-                  <RequestProgress request={r} done={r.items.length} total={request.data?.total} />
+                  <RequestProgress request={r} />
                 </dd>
                 <dt>User</dt>
                 <dd>

@@ -1,19 +1,12 @@
 import type { RequestSummary } from '../../api/types';
 import { RequestStatusBadge } from '../../components/badge';
 
-interface RequestProgressProps {
-  request: RequestSummary;
-  /** Items finished so far (known from the request's results). */
-  done?: number | undefined;
-  /** Items it will run, when known. */
-  total?: number | undefined;
-}
-
-/** A request's status, with a progress bar while it runs ("3 of 12 items"). */
-export function RequestProgress({ request, done, total }: RequestProgressProps) {
+/** A request's status, with a progress bar while it is open ("3 of 12 items"), from the API's progress. */
+export function RequestProgress({ request }: { request: RequestSummary }) {
   const open = request.status === 'pending' || request.status === 'running';
   if (!open) return <RequestStatusBadge status={request.status} />;
-  const known = total !== undefined && total > 0 && done !== undefined;
+  const { done, total } = request.progress;
+  const known = total > 0;
   const label = known
     ? `${done} of ${total} items`
     : request.status === 'pending'

@@ -4,6 +4,7 @@ import { downloadHref, selfApi } from '../../api/endpoints';
 import type { OwnExport, SelfProfile } from '../../api/types';
 import { RequestStatusBadge, SubjectStatusBadge } from '../../components/badge';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { DownloadLink } from '../../components/download-link';
 import { ErrorMessage } from '../../components/error-message';
 import { Loading } from '../../components/loading';
 import { Notice } from '../../components/notice';
@@ -118,9 +119,9 @@ export function SelfServicePage() {
                 {href ? (
                   <>
                     <p>
-                      <a className="button button-primary" href={href} download>
+                      <DownloadLink className="button button-primary" href={href}>
                         Download data export file
-                      </a>{' '}
+                      </DownloadLink>{' '}
                       {current.size ? (
                         <span className="muted">({formatBytes(current.size)}, ZIP)</span>
                       ) : null}

@@ -77,7 +77,6 @@ export function PurgeTypesPage() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Idnumber</th>
                 <th scope="col">For users who are</th>
                 <th scope="col" className="num">
                   Items
@@ -100,8 +99,8 @@ export function PurgeTypesPage() {
                       {t.newItems.length > 0 ? (
                         <NewLabel title={plural(t.newItems.length, 'new item')} />
                       ) : null}
+                      <span className="cell-sub code">{t.idnumber}</span>
                     </th>
-                    <td className="code">{t.idnumber}</td>
                     <td>
                       <SubjectStatusBadge status={t.status} />
                     </td>
@@ -112,7 +111,7 @@ export function PurgeTypesPage() {
                         {t.allowAutomatic ? <Badge tone="accent">Automatic</Badge> : null}
                       </span>
                     </td>
-                    <td className="small">{usageText(t) || <span className="muted">No</span>}</td>
+                    <td className="small wrap">{usageText(t) || <span className="muted">No</span>}</td>
                     <td>{formatDateTime(t.updatedAt)}</td>
                     <td className="col-actions">
                       <OptionsMenu

@@ -212,11 +212,9 @@ export function UsersPage() {
                   />
                 </th>
                 <th scope="col">Name</th>
-                <th scope="col">Username</th>
                 <th scope="col">Email</th>
                 <th scope="col">Kind</th>
                 <th scope="col">Status</th>
-                <th scope="col">Since</th>
                 <th scope="col">
                   <span className="visually-hidden">Options</span>
                 </th>
@@ -244,14 +242,16 @@ export function UsersPage() {
                           <Badge tone="neutral">Legacy</Badge>
                         </>
                       ) : null}
+                      <span className="cell-sub">{subject.username}</span>
                     </td>
-                    <td>{subject.username}</td>
-                    <td className="truncate">{subject.email || '–'}</td>
+                    <td className="truncate" title={subject.email || undefined}>
+                      {subject.email || '–'}
+                    </td>
                     <td>{subject.kind}</td>
                     <td>
                       <SubjectStatusBadge status={subject.status} />
+                      <span className="cell-sub">since {formatDate(subject.statusChangedAt)}</span>
                     </td>
-                    <td>{formatDate(subject.statusChangedAt)}</td>
                     <td className="col-actions">
                       <UserOptionsMenu subject={subject} onChanged={page.reload} />
                     </td>
