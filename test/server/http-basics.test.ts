@@ -126,6 +126,13 @@ describeEachStore('the HTTP layer', ({ store }) => {
         'LETHE_E_STATUS_INVALID',
         'status',
       ],
+      [
+        'bad request status (not a subject status)',
+        { url: '/api/v1/requests?status=gone' },
+        400,
+        'LETHE_E_INVALID_INPUT',
+        'status',
+      ],
       ['query on a route without one', { url: '/api/v1/roles?x=1' }, 400, 'LETHE_E_INVALID_INPUT', 'x'],
       [
         'body on a route without one',

@@ -29,6 +29,7 @@ export function inputError(part: InputPart, issues: readonly z.core.$ZodIssue[],
     first &&
     field.split('.').at(-1) === 'status' &&
     first.code === 'invalid_value' &&
+    isSubjectStatusList(first.values) &&
     typeof valueAt(input, first.path) === 'string'
   ) {
     return new LetheError(
@@ -46,6 +47,12 @@ export function inputError(part: InputPart, issues: readonly z.core.$ZodIssue[],
         : `The ${part}: field '${field}': ${first.message}.`
     : `The ${part} is not valid.`;
   return new LetheError('LETHE_E_INVALID_INPUT', message, { in: part, field, issues: list });
+}
+
+/** True when the allowed values are the subject statuses (not, say, a request's statuses). */
+function isSubjectStatusList(values: readonly unknown[]): boolean {
+  const subjectStatuses = ['active', 'suspended', 'deleted'];
+  return values.length === subjectStatuses.length && subjectStatuses.every((s) => values.includes(s));
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
