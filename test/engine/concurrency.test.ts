@@ -18,16 +18,13 @@ const workerConfig = { leaseSeconds: 30, itemTimeLimitMs: 30_000, batchSize: 7 }
 
 describe.runIf(process.env['LETHE_TEST_PG'])('4 worker processes on PostgreSQL [postgres]', () => {
   let shared: SharedStore | undefined;
-  let failed = false;
-  afterEach(async () => {
-    await shared?.dispose(failed);
+  afterEach(async (context) => {
+    // Vitest runs onTestFailed handlers after afterEach hooks: the test's own state is what tells here.
+    await shared?.dispose(context.task.result?.state === 'fail');
     shared = undefined;
   });
 
-  it(`share ${total} requests so that every request runs exactly once`, async (context) => {
-    context.onTestFailed(() => {
-      failed = true;
-    });
+  it(`share ${total} requests so that every request runs exactly once`, async () => {
     shared = await openSharedStore('postgres');
     const { store } = shared;
     const engine = testEngine(store, recordingItems(store.db, keys), { worker: workerConfig });

@@ -16,16 +16,13 @@ const workerConfig = { leaseSeconds: 1, itemTimeLimitMs: 60_000 };
 for (const dialect of sharedStoreTargets()) {
   describe(`a worker killed in the middle of a request [${dialect}]`, () => {
     let shared: SharedStore | undefined;
-    let failed = false;
-    afterEach(async () => {
-      await shared?.dispose(failed);
+    afterEach(async (context) => {
+      // Vitest runs onTestFailed handlers after afterEach hooks: the test's own state is what tells here.
+      await shared?.dispose(context.task.result?.state === 'fail');
       shared = undefined;
     });
 
-    it('is replaced by another that finishes only the unfinished items, each with exactly one result', async (context) => {
-      context.onTestFailed(() => {
-        failed = true;
-      });
+    it('is replaced by another that finishes only the unfinished items, each with exactly one result', async () => {
       shared = await openSharedStore(dialect);
       const { store } = shared;
       const engine = testEngine(store, recordingItems(store.db, keys), { worker: workerConfig });

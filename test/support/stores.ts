@@ -65,17 +65,14 @@ export function describeEachStore(
     describe(`${name} [${target.dialect}]`, () => {
       let current: Store | undefined;
       let schema: string | undefined;
-      let failed = false;
-      beforeEach(async (context) => {
-        failed = false;
-        context.onTestFailed(() => {
-          failed = true;
-        });
+      beforeEach(async () => {
         const opened = await openTestStore(target);
         current = opened.store;
         schema = opened.schema;
       });
-      afterEach(async () => {
+      afterEach(async (context) => {
+        // Vitest runs onTestFailed handlers after afterEach hooks: the test's own state is what tells here.
+        const failed = context.task.result?.state === 'fail';
         // Only this test's schema: after a beforeEach that failed, `schema` must not still name the previous one.
         const own = schema;
         schema = undefined;
