@@ -6,7 +6,7 @@ import { testEngine } from '../../../test/support/engine.js';
 import { describeEachStore } from '../../../test/support/stores.js';
 import type { Store } from '../../store/index.js';
 import { listAudit } from '../audit/index.js';
-import type { Engine } from '../engine.js';
+import { actingActor, type Engine } from '../engine.js';
 import { listOutbox } from '../notifications/index.js';
 import { getAnonymousUser, updateSettings } from '../settings/index.js';
 import { registerSubject } from '../subjects/index.js';
@@ -138,6 +138,28 @@ describeEachStore('exports', ({ store }) => {
     expect(actions).toEqual(
       expect.arrayContaining(['request.create', 'request.finish', 'export.download', 'export.delete']),
     );
+  });
+
+  it('records an actor longer than 255 characters: an admin acting as a subject whose id is 255 long', async () => {
+    const { engine } = await setup(store());
+    const id = 's'.repeat(255);
+    await registerSubject(engine, 'cli', {
+      id,
+      username: 'long',
+      email: 'long@example.org',
+      fullName: 'Long',
+    });
+    const actor = actingActor('account:1', `subject:${id}`);
+    expect(actor.length).toBeGreaterThan(255);
+    const queued = await requestExport(engine, actor, { subjectId: id, type: 'mine', origin: 'self' });
+    const row = await engine.db
+      .selectFrom('requests')
+      .select('requested_by')
+      .where('id', '=', queued.id)
+      .executeTakeFirstOrThrow();
+    expect(row.requested_by).toBe(actor);
+    const audit = await listAudit(engine, { limit: 5 });
+    expect(audit.events.some((e) => e.actor === actor)).toBe(true);
   });
 
   it('refuses bad exports with their codes', async () => {

@@ -4,6 +4,7 @@ import { accountsMigration } from './004-accounts.js';
 import { reportIndexesMigration } from './005-report-indexes.js';
 import { actAsMigration } from './006-act-as.js';
 import { outboxRetryMigration } from './007-outbox-retry.js';
+import { actorColumnsMigration } from './008-actor-columns.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -14,4 +15,5 @@ export const migrations: readonly StoreMigration[] = [
   reportIndexesMigration,
   actAsMigration,
   outboxRetryMigration,
+  actorColumnsMigration,
 ];
