@@ -112,6 +112,10 @@ export const errorCodes = {
     status: 403,
     summary: 'Not while acting as another account: downloads, tokens, passwords, accounts, roles.',
   },
+  LETHE_E_OUTBOX_SENT: {
+    status: 409,
+    summary: 'The outbox message has already been sent, so it cannot be retried.',
+  },
   LETHE_E_INTERNAL: { status: 500, summary: 'An unexpected error. It has been logged.' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 

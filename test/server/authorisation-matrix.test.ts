@@ -1,6 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { expect, it } from 'vitest';
 import { apiScopes, createAccount, createApiToken, createRole } from '../../src/engine/accounts/index.js';
+import { notify } from '../../src/engine/notifications/index.js';
 import { requestPurge } from '../../src/engine/purges/index.js';
 import { deleteExportPackage } from '../../src/engine/requests/index.js';
 import { registerSubject } from '../../src/engine/subjects/index.js';
@@ -98,6 +99,17 @@ async function annExport(fx: ServerFixture, want: 'available' | 'none'): Promise
   if (open?.status === 'succeeded') await deleteExportPackage(fx.engine, 'cli', Number(open.id));
   else if (open) await fx.work();
   return undefined;
+}
+
+/** A message that failed for good, as after its last try. */
+async function failedMessage(fx: ServerFixture): Promise<number> {
+  const message = await notify(fx.engine, { to: `${unique('m')}@example.org`, subject: 'Failed', body: 'b' });
+  await fx.engine.db
+    .updateTable('outbox')
+    .set({ attempts: 5, error: '550 Mailbox unavailable', next_attempt_at: null })
+    .where('id', '=', message.id)
+    .execute();
+  return message.id;
 }
 
 /**
@@ -367,6 +379,14 @@ const matrix: Record<string, Entry> = {
   'GET /api/v1/reports/dashboard': { expect: staffRead(200), call: () => ({ query: { days: '7' } }) },
 
   'GET /api/v1/outbox': { expect: adminsOnly(200), call: () => ({ query: { limit: '10' } }) },
+  'POST /api/v1/outbox/{id}/retry': {
+    expect: adminsOnly(200),
+    call: async (fx) => ({ params: { id: await failedMessage(fx) } }),
+  },
+  'POST /api/v1/outbox/retry': {
+    expect: adminsOnly(200),
+    call: async (fx) => ({ body: { ids: [await failedMessage(fx)] } }),
+  },
 
   'GET /api/v1/me': { expect: selfOnly(200) },
   'GET /api/v1/me/data': { expect: selfOnly(200) },

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
-import { listOutbox, type OutboxStatus, outboxStatuses } from '../../engine/notifications/index.js';
+import {
+  listOutbox,
+  type OutboxStatus,
+  outboxStatuses,
+  requeueOutbox,
+} from '../../engine/notifications/index.js';
 import { runWorker, type WorkerEvent } from '../../engine/worker/index.js';
+import { LetheError } from '../../errors/index.js';
 import { table } from '../output.js';
 import { intOption, oneOf } from '../parse-options.js';
 import { progressBar } from '../progress.js';
@@ -117,6 +123,57 @@ export function registerWorkerCommands(program: Command): void {
                 `(at most ${smtp.maxAttempts} tries each).`
               : 'SMTP is not configured: queued messages wait until it is, then the worker sends them.',
           ].join('\n'),
+        );
+        return 0;
+      }),
+    );
+
+  outbox
+    .command('retry [ids...]')
+    .description(
+      'put failed messages back in the queue, due now, with a fresh set of tries (a sent one is refused)',
+    )
+    .option('--all-failed', 'every failed message')
+    .action(
+      action(async (ctx, ids: string[], o: { allFailed?: boolean }) => {
+        if (o.allFailed && ids.length > 0) {
+          throw new LetheError('LETHE_E_INVALID_INPUT', 'Give message ids or --all-failed, not both.', {
+            option: '--all-failed',
+          });
+        }
+        if (!o.allFailed && ids.length === 0) {
+          throw new LetheError(
+            'LETHE_E_INVALID_INPUT',
+            'Give the ids of the messages to retry, or --all-failed.',
+            {
+              field: 'ids',
+            },
+          );
+        }
+        const target = o.allFailed
+          ? { allFailed: true as const }
+          : { ids: ids.map(intOption('ID', 1, 2_147_483_647)) };
+        const engine = await ctx.engine();
+        const result = await requeueOutbox(engine, ctx.actor, target);
+        const smtp = engine.config.smtp !== undefined;
+        ctx.out.result({ ...result, smtp }, () =>
+          [
+            result.requeued.length > 0
+              ? `Requeued ${result.requeued.length} message(s), with a fresh set of tries: ${result.requeued.join(', ')}.`
+              : o.allFailed
+                ? 'No message has failed: nothing to requeue.'
+                : 'Nothing to requeue.',
+            result.alreadyQueued.length > 0
+              ? `Already queued, left as they were: ${result.alreadyQueued.join(', ')}.`
+              : '',
+            result.requeued.length === 0
+              ? ''
+              : smtp
+                ? "The worker's outbox-retry job sends them at its next run (`lethe worker --once` runs it now)."
+                : 'SMTP is not configured: they wait in the queue until it is.',
+          ]
+            .filter(Boolean)
+            .join('\n'),
         );
         return 0;
       }),

@@ -10,6 +10,12 @@ export {
 export { type NewItemNotice, newItemsMessage } from './new-items-message.js';
 export { notify } from './notify.js';
 export {
+  type OutboxRequeue,
+  type OutboxRequeueTarget,
+  requeueAuditPerMessageLimit,
+  requeueOutbox,
+} from './requeue-outbox.js';
+export {
   type OutboxRun,
   outboxBatchSize,
   outboxDue,
