@@ -178,10 +178,13 @@ export function toRequest(
   };
 }
 
-/** A positive integer request id, or LETHE_E_INVALID_INPUT. */
+/** The largest request id: the store's id column is a 32-bit integer on PostgreSQL. */
+export const maxRequestId = 2_147_483_647;
+
+/** A positive integer request id (at most maxRequestId), or LETHE_E_INVALID_INPUT. */
 export function requestId(value: unknown): number {
   const id = typeof value === 'string' && /^[0-9]{1,15}$/.test(value) ? Number(value) : value;
-  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0 || id > maxRequestId) {
     throw new LetheError('LETHE_E_INVALID_INPUT', `'${String(value)}' is not a request id.`, {
       field: 'id',
     });

@@ -106,6 +106,14 @@ describeEachStore('erase requests', ({ store }) => {
     ).rejects.toMatchObject({ code: 'LETHE_E_PURGE_OPEN' });
   });
 
+  it('refuses request ids that cannot exist with LETHE_E_INVALID_INPUT, and an unknown one with its code', async () => {
+    const { engine } = await setup(store());
+    for (const bad of ['0', '-1', 'abc', '1.5', '2147483648', '99999999999', '']) {
+      await expect(getRequest(engine, bad), bad).rejects.toMatchObject({ code: 'LETHE_E_INVALID_INPUT' });
+    }
+    await expect(getRequest(engine, '2147483647')).rejects.toMatchObject({ code: 'LETHE_E_REQUEST_UNKNOWN' });
+  });
+
   it('lists requests filtered and paginated, newest first', async () => {
     const { engine } = await setup(store());
     for (const id of ['kim', 'lee']) {
