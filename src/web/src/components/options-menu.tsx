@@ -1,7 +1,13 @@
 import { type KeyboardEvent, useCallback, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import { useFocusRescue } from '../hooks/use-focus-rescue';
 
 export interface MenuAction {
   label: string;
+  /**
+   * What names the item across re-renders (the label by default): focus stays on it when a refresh changes it,
+   * even into another element (a disabled Download that becomes a link).
+   */
+  id?: string;
   onSelect?: () => void;
   /** A link instead of an action (a download). */
   href?: string;
@@ -26,6 +32,10 @@ interface OptionsMenuProps {
 /**
  * The Options menu (a menu button): arrow keys, Home and End move between items, Enter or Space picks one,
  * Escape closes it and returns focus to the button. Disabled items stay readable, with their reason.
+ *
+ * On a live page the items change under an open menu (an export ends: Download turns on, Cancel goes). The menu
+ * stays open and beside its button, focus stays on the same item (by its id), and when that item goes, focus moves
+ * to the item now in its place or a neighbour, or to the button: never to the page.
  */
 export function OptionsMenu({ label, items, text = 'Options', variant = 'button' }: OptionsMenuProps) {
   const [open, setOpen] = useState(false);
@@ -34,6 +44,14 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
   const menuRef = useRef<HTMLDivElement>(null);
   const menuId = useId();
   const visible = items.filter((item) => !item.hidden);
+  /** Set when the menu opens: its first item takes focus once the menu is placed (and so can hold focus). */
+  const focusFirst = useRef(false);
+  useFocusRescue(menuRef, { enabled: open, fallback: () => buttonRef.current });
+
+  const openMenu = useCallback(() => {
+    focusFirst.current = true;
+    setOpen(true);
+  }, []);
 
   const close = useCallback((refocus: boolean) => {
     setOpen(false);
@@ -52,14 +70,24 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
     const below = rect.bottom + 4;
     const top = below + height > window.innerHeight - 8 ? Math.max(8, rect.top - height - 4) : below;
     const left = Math.min(Math.max(8, rect.right - width), window.innerWidth - width - 8);
-    setPosition({ top, left });
+    setPosition((was) => (was && was.top === top && was.left === left ? was : { top, left }));
   }, []);
 
+  // After every render while open: place the menu again (a refresh may move the button or change the items), and,
+  // once it is placed (while it is measured it is hidden and can't take focus), focus its first item.
   useLayoutEffect(() => {
     if (!open) return;
+    if (visible.length === 0) {
+      // Every item went away: nothing to choose from (focus, if it was in the menu, is on the button now).
+      close(false);
+      return;
+    }
     place();
-    menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
-  }, [open, place]);
+    if (position && focusFirst.current) {
+      focusFirst.current = false;
+      menuRef.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
+    }
+  });
 
   useEffect(() => {
     if (!open) return;
@@ -134,11 +162,11 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
         aria-label={variant === 'icon' ? label : undefined}
-        onClick={() => (open ? close(false) : setOpen(true))}
+        onClick={() => (open ? close(false) : openMenu())}
         onKeyDown={(event) => {
           if (event.key === 'ArrowDown' && !open) {
             event.preventDefault();
-            setOpen(true);
+            openMenu();
           }
         }}
       >
@@ -165,15 +193,17 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
           onKeyDown={onMenuKeyDown}
         >
           {visible.map((item) => {
+            const key = item.id ?? item.label;
             const reasonId =
-              item.disabled && item.reason ? `${menuId}-${item.label.replace(/\W+/g, '-')}` : undefined;
+              item.disabled && item.reason ? `${menuId}-${key.replace(/\W+/g, '-')}` : undefined;
             const className = `menu-item${item.danger ? ' menu-item-danger' : ''}${item.disabled ? ' menu-item-disabled' : ''}`;
             return (
-              <div key={item.label} role="none">
+              <div key={key} role="none">
                 {item.href && !item.disabled ? (
                   <a
                     role="menuitem"
                     tabIndex={-1}
+                    data-focus-key={key}
                     className={className}
                     href={item.href}
                     download={item.download ? '' : undefined}
@@ -186,6 +216,7 @@ export function OptionsMenu({ label, items, text = 'Options', variant = 'button'
                     type="button"
                     role="menuitem"
                     tabIndex={-1}
+                    data-focus-key={key}
                     className={className}
                     aria-disabled={item.disabled ? true : undefined}
                     aria-describedby={reasonId}

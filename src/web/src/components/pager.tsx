@@ -1,3 +1,5 @@
+import { useRef } from 'react';
+import { useFocusRescue } from '../hooks/use-focus-rescue';
 import { formatNumber } from '../lib/format';
 
 interface PagerProps {
@@ -11,14 +13,19 @@ interface PagerProps {
 
 export const pageSizes = [25, 50, 100];
 
-/** "Showing 51–100 of 500 users", Previous / Next, and the page size. */
+/**
+ * "Showing 51–100 of 500 users", Previous / Next, and the page size. Focus stays in the pager when the button that
+ * has it turns off (Next on the last page, or a live refresh that shrinks the total): it moves to the other one.
+ */
 export function Pager({ total, offset, limit, onChange, noun }: PagerProps) {
+  const ref = useRef<HTMLElement>(null);
+  useFocusRescue(ref);
   const first = total === 0 ? 0 : offset + 1;
   const last = Math.min(offset + limit, total);
   const page = Math.floor(offset / limit) + 1;
   const pages = Math.max(1, Math.ceil(total / limit));
   return (
-    <nav className="pager" aria-label={`Pages of ${noun}`}>
+    <nav ref={ref} className="pager" aria-label={`Pages of ${noun}`}>
       <p className="pager-summary" aria-live="polite">
         {total === 0
           ? `No ${noun}`
