@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { reportCsvHref, reportsApi, subjectsApi } from '../../api/endpoints';
 import type { DeletedReportRow, Subject } from '../../api/types';
 import { Badge } from '../../components/badge';
@@ -9,6 +9,7 @@ import { EmptyState } from '../../components/notice';
 import { PageHeader } from '../../components/page-header';
 import { Pager, pagingFrom } from '../../components/pager';
 import { useToast } from '../../components/toaster';
+import { useFocusRescue } from '../../hooks/use-focus-rescue';
 import { useLiveResource } from '../../hooks/use-live-resource';
 import { formatDateTime } from '../../lib/format';
 import { Link, navigate, useQueryState } from '../../router';
@@ -27,6 +28,9 @@ export function DeletedReportPage() {
   const query = reportQueryOf(search);
   const [purging, setPurging] = useState<Subject | null>(null);
   const [opening, setOpening] = useState<string | null>(null);
+  // A row's Purge button is disabled by a refresh that shows its purge running: focus must not fall to <body>.
+  const tableRef = useRef<HTMLDivElement>(null);
+  useFocusRescue(tableRef);
   // While a purge of someone on this page is open, the page refreshes by itself (filters, page and focus stay).
   const page = useLiveResource(
     `deleted:${JSON.stringify({ ...query, offset, limit })}`,
@@ -103,7 +107,7 @@ export function DeletedReportPage() {
       <ErrorMessage error={page.error} />
       {page.data && page.data.rows.length === 0 ? <EmptyState title="No deleted user matches." /> : null}
       {page.data && page.data.rows.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" ref={tableRef}>
           <table className="table">
             <caption className="visually-hidden">Deleted users, sortable by column</caption>
             <thead>
