@@ -183,6 +183,26 @@ for (const target of dialectTargets()) {
       expect([...rows.keys()].filter((k) => k.startsWith('system_emails#'))).toEqual(['system_emails#5']);
     });
 
+    it('counts and erases a batch of 10,000 subjects, more than one statement binds', async () => {
+      // Two links, each made the anonymous user: every count repeats the ids per link, near SQLite's 32,766.
+      const ids = Array.from({ length: 10_000 }, (_, i) => i + 1);
+      const messages = c.item('messaging/messages');
+      expect(Object.fromEntries(await messages.count!(batch(ids)))).toEqual({ '1': 3, '2': 3, '3': 1 });
+      const result = await messages.erase!(eraseContext(ids, 'anonymise'));
+      expect(Object.fromEntries(result)).toEqual({
+        '1': { status: 'success', count: 3 },
+        '2': { status: 'success', count: 3 },
+        '3': { status: 'success', count: 1 },
+      });
+      const rows = await dumpFixture(c.connection);
+      for (const id of [1, 2, 3, 4]) {
+        expect(JSON.parse(rows.get(`messages#${id}`) ?? '{}')).toMatchObject({
+          sender_id: anonymousId,
+          recipient_id: anonymousId,
+        });
+      }
+    });
+
     it('a dry run reports what the item would do and changes nothing', async () => {
       const before = await dumpFixture(c.connection);
       const dry = await purge(c.items, [1, 2], 'delete', true);

@@ -22,6 +22,12 @@ export interface SqlDialect {
    * subquery in a derived table makes the server materialise it first.
    */
   readonly wrapsSelfReference: boolean;
+  /**
+   * An aggregate that gathers (key, value) pairs into one text, a JSON array `[[key, value], ...]` (NULL or `[]`
+   * when there are none), so that a count per subject comes back as one row instead of one row per subject. Left
+   * out for MySQL, whose JSON_ARRAYAGG and GROUP_CONCAT stop at group_concat_max_len: there, counts come as rows.
+   */
+  readonly jsonPairs?: (key: string, value: string) => string;
 }
 
 function quoteWith(quote: string, identifier: string): string {
@@ -37,6 +43,7 @@ export const sqliteDialect: SqlDialect = {
   regexMatch: (text, pattern) => `${text} REGEXP ${pattern}`,
   byteLength: (e) => `LENGTH(CAST(${e} AS BLOB))`,
   wrapsSelfReference: false,
+  jsonPairs: (key, value) => `json_group_array(json_array(${key}, ${value}))`,
 };
 
 export const postgresDialect: SqlDialect = {
@@ -47,6 +54,7 @@ export const postgresDialect: SqlDialect = {
   regexMatch: (text, pattern) => `${text} ~ ${pattern}`,
   byteLength: (e) => `OCTET_LENGTH(${e})`,
   wrapsSelfReference: false,
+  jsonPairs: (key, value) => `CAST(json_agg(json_build_array(${key}, ${value})) AS TEXT)`,
 };
 
 export const mysqlDialect: SqlDialect = {

@@ -26,6 +26,17 @@ import { idValue, idValues } from './subject-values.js';
 const pageSize = 1000;
 /** How many (value, hash) pairs one UPDATE carries. */
 const maxHashPairs = 2000;
+/**
+ * How many values one statement binds at most: under SQLite's 32,766 and PostgreSQL's 65,535 (MySQL binds on the
+ * client, with no such limit).
+ */
+const maxParams = 30_000;
+/**
+ * Subjects per statement for items with a text link or a hashed column. A text link joins a UNION ALL of one
+ * SELECT per subject, and SQLite refuses more than 500 terms in a compound SELECT; a hashed column maps values with
+ * a CASE of one WHEN per value, which costs rows x values, so smaller statements are faster in total.
+ */
+const smallChunk = 500;
 
 export interface DatasetItemOptions {
   hashKey?: string;
@@ -52,6 +63,18 @@ function inside(root: string, path: string): boolean {
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
 }
 
+/**
+ * How many subjects one statement covers: as many as the parameter budget allows (`perSubject` values each), so
+ * that a batch usually runs as one statement per step (one count, one UPDATE or DELETE), not one per slice.
+ */
+function chunkSizeOf(resolved: ResolvedItem, perSubject: number): number {
+  const byParams = Math.floor(maxParams / perSubject);
+  const small =
+    resolved.links.some((l) => l.kind === 'text') ||
+    resolved.strategies.some((s) => s.strategy.kind === 'hash');
+  return Math.max(1, small ? Math.min(smallChunk, byParams) : byParams);
+}
+
 /** Turns one resolved dataset item into an item the engine runs like any other. */
 export function createDatasetItem(
   resolved: ResolvedItem,
@@ -63,8 +86,11 @@ export function createDatasetItem(
   const key = `${spec.component}/${spec.name}`;
   const linkParams = resolved.links.reduce((n, l) => n + (l.kind === 'text' ? 3 : 1), 0);
   const anonUserColumns = resolved.strategies.filter((s) => s.strategy.kind === 'anonymous-user').length;
-  const chunkSize = Math.max(1, Math.min(500, Math.floor(8000 / (linkParams + anonUserColumns + 1))));
+  // Values per subject in the largest statement: a count repeats the anonymous-user ids in each link's SELECT.
+  const chunkSize = chunkSizeOf(resolved, linkParams + resolved.links.length * anonUserColumns + 1);
   const selfReferenced = resolved.referencedBy.some((fk) => fk.table === resolved.table.name);
+  // The column of the item's only link, when anonymising makes it the anonymous user.
+  const anonymisedLink = sql.anonymisesOnlyLink() ? resolved.links[0] : undefined;
   const referencedByText = [
     ...new Set(resolved.referencedBy.map((fk) => `${fk.table}.${fk.columns.join(',')}`)),
   ].join(', ');
@@ -79,13 +105,28 @@ export function createDatasetItem(
     stillPersonal = false,
   ): Promise<Map<string, number>> {
     const find = subjectLookup(subjects);
-    const st = sql.countPerSubject(subjects, { stillPersonal });
     const out = new Map<string, number>();
-    for (const row of await db.query<CountRow>(st.sql, st.params)) {
-      const id = find(row.lethe_sid);
-      if (id !== undefined) out.set(id, (out.get(id) ?? 0) + Number(row.lethe_n));
+    for (const [sid, n] of await countRows(db, subjects, stillPersonal)) {
+      const id = find(sid);
+      if (id !== undefined) out.set(id, (out.get(id) ?? 0) + Number(n));
     }
     return out;
+  }
+
+  /** The (subject, count) pairs of a batch: from one JSON row where the dialect aggregates them, else as rows. */
+  async function countRows(
+    db: SqlExecutor,
+    subjects: readonly SubjectRef[],
+    stillPersonal: boolean,
+  ): Promise<Array<[unknown, unknown]>> {
+    const json = sql.countPerSubjectJson(subjects, { stillPersonal });
+    if (json) {
+      const [row] = await db.query<{ lethe_pairs: unknown }>(json.sql, json.params);
+      const text = row?.lethe_pairs;
+      return typeof text === 'string' ? (JSON.parse(text) as Array<[unknown, unknown]>) : [];
+    }
+    const st = sql.countPerSubject(subjects, { stillPersonal });
+    return (await db.query<CountRow>(st.sql, st.params)).map((r) => [r.lethe_sid, r.lethe_n]);
   }
 
   async function hashPairs(
@@ -132,7 +173,12 @@ export function createDatasetItem(
               `The anonymous user's id "${anonymousUser.id}" can't be stored in ${resolved.table.name}.${column.name} (${column.type}).`,
             );
           }
-          main.push({ column, kind: 'when-in', ids: idValues(subjects, column), value: anon });
+          // The only link's column holds a batch id in every row the UPDATE touches: no CASE needed.
+          if (anonymisedLink?.kind === 'column' && anonymisedLink.column.name === column.name) {
+            main.push({ column, kind: 'value', value: anon });
+          } else {
+            main.push({ column, kind: 'when-in', ids: idValues(subjects, column), value: anon });
+          }
           break;
         }
         case 'hash':

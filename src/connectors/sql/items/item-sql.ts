@@ -42,6 +42,18 @@ export class ItemSql {
     return stmt(`${expression} IN (${placeholders(values.length)})`, [...values]);
   }
 
+  /**
+   * Whether the item's only link is a column that anonymising makes the anonymous user: every row of a batch then
+   * holds one of the batch's ids in that column.
+   */
+  anonymisesOnlyLink(): boolean {
+    const [only, ...others] = this.item.links;
+    if (!only || others.length > 0 || only.kind !== 'column') return false;
+    return this.item.strategies.some(
+      (s) => s.strategy.kind === 'anonymous-user' && s.column.name === only.column.name,
+    );
+  }
+
   /** A predicate on the item's table: the row belongs, through this link, to one of `subjects`. */
   linkMatch(link: ResolvedLink, subjects: readonly SubjectRef[]): Statement {
     const q = this.#q;
@@ -100,6 +112,9 @@ export class ItemSql {
    * row counts) when the item has no strategy but `keep`.
    */
   #stillPersonal(subjects: readonly SubjectRef[]): Statement {
+    // A row found through its only link column still holds a batch id there: when that column becomes the
+    // anonymous user, every row of the batch counts, and the test would only repeat the match.
+    if (this.anonymisesOnlyLink()) return stmt('');
     const parts: Statement[] = [];
     let strategies = 0;
     for (const { column, strategy } of this.item.strategies) {
@@ -218,6 +233,23 @@ export class ItemSql {
     return stmt(
       `SELECT lethe_x.lethe_sid, COUNT(*) AS lethe_n FROM (${union.sql}) lethe_x GROUP BY lethe_x.lethe_sid`,
       union.params,
+    );
+  }
+
+  /**
+   * `countPerSubject` as one row where the dialect can aggregate pairs: `lethe_pairs`, a JSON array of
+   * `[lethe_sid, lethe_n]`. Undefined where it can't (MySQL).
+   */
+  countPerSubjectJson(
+    subjects: readonly SubjectRef[],
+    options: { stillPersonal?: boolean } = {},
+  ): Statement | undefined {
+    const pairs = this.dialect.jsonPairs;
+    if (!pairs) return undefined;
+    const rows = this.countPerSubject(subjects, options);
+    return stmt(
+      `SELECT ${pairs('lethe_c.lethe_sid', 'lethe_c.lethe_n')} AS lethe_pairs FROM (${rows.sql}) lethe_c`,
+      rows.params,
     );
   }
 

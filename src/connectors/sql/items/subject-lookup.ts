@@ -5,7 +5,8 @@ export function subjectLookup(subjects: readonly SubjectRef[]): (sid: unknown) =
   const byKey = new Map<string, string>();
   for (const s of subjects) {
     byKey.set(s.id, s.id);
-    if (/^-?\d+$/.test(s.id)) byKey.set(BigInt(s.id).toString(), s.id);
+    // An integer id the database would print differently ("007" as 7): also known by its printed form.
+    if (/^-?\d+$/.test(s.id) && !/^(0|-?[1-9]\d*)$/.test(s.id)) byKey.set(BigInt(s.id).toString(), s.id);
   }
   return (sid) => {
     if (sid === null || sid === undefined) return undefined;
