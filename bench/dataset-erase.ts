@@ -36,6 +36,8 @@ export interface BenchDatasetEraseOptions {
   batchSize?: number;
   /** PostgreSQL server URL; LETHE_TEST_PG by default (the PostgreSQL run is skipped when neither is set). */
   postgres?: string;
+  /** Rounds of each erase (the figures are their medians); 3 by default. */
+  repeat?: number;
   /** Rows of the exported subject (default 500,000; 0 skips the export run). */
   exportRows?: number;
 }
@@ -275,6 +277,24 @@ interface Run {
   identical: boolean;
 }
 
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** The median of each time over several rounds (a busy machine weighs on all three alike); identical in all. */
+function medianRun(runs: readonly Run[]): Run {
+  return {
+    datasetMs: median(runs.map((r) => r.datasetMs)),
+    floorMs: median(runs.map((r) => r.floorMs)),
+    floorPerItemMs: median(runs.map((r) => r.floorPerItemMs)),
+    identical: runs.every((r) => r.identical),
+  };
+}
+
 async function compare(
   urls: { dataset: string; floor: string; floorPerItem: string },
   subjectsWanted: number,
@@ -415,36 +435,44 @@ export async function benchDatasetErase(options: BenchDatasetEraseOptions = {}):
   const subjects = options.subjects ?? 2000;
   const batchSize = options.batchSize ?? configSchema.parse({}).worker.batchSize;
   const server = options.postgres ?? process.env['LETHE_TEST_PG'];
+  const repeat = options.repeat ?? 3;
   const dir = mkdtempSync(join(tmpdir(), 'lethe-bench-dataset-'));
   const out: BenchFigure[] = [];
   try {
     const campus = join(dir, 'campus.db');
     await generateCampus(campus, { users: subjects + 500, seed: 42 });
-    copyFileSync(campus, join(dir, 'dataset.db'));
-    copyFileSync(campus, join(dir, 'floor.db'));
-    copyFileSync(campus, join(dir, 'floor-per-item.db'));
-    const sqlite = await compare(
-      {
-        dataset: `sqlite:${join(dir, 'dataset.db')}`,
-        floor: `sqlite:${join(dir, 'floor.db')}`,
-        floorPerItem: `sqlite:${join(dir, 'floor-per-item.db')}`,
-      },
-      subjects,
-      batchSize,
-    );
+    const sqliteRuns: Run[] = [];
+    for (let round = 0; round < repeat; round++) {
+      const copy = (name: string) => {
+        const path = join(dir, `${name}-${round}.db`);
+        copyFileSync(campus, path);
+        return `sqlite:${path}`;
+      };
+      sqliteRuns.push(
+        await compare(
+          { dataset: copy('dataset'), floor: copy('floor'), floorPerItem: copy('floor-per-item') },
+          subjects,
+          batchSize,
+        ),
+      );
+    }
+    const sqlite = medianRun(sqliteRuns);
     out.push(...figures('SQLite', subjects, sqlite));
     if (server) {
-      const tag = `${Date.now().toString(36)}_${process.pid}`;
-      const schemas = [`lethe_bench_ds_${tag}`, `lethe_bench_floor_${tag}`, `lethe_bench_item_${tag}`];
-      try {
-        const urls: string[] = [];
-        for (const schema of schemas) urls.push(await copyToPostgres(campus, server, schema));
-        const [dataset = '', floor = '', floorPerItem = ''] = urls;
-        const postgres = await compare({ dataset, floor, floorPerItem }, subjects, batchSize);
-        out.push(...figures('PostgreSQL', subjects, postgres));
-      } finally {
-        for (const schema of schemas) await dropSchema(server, schema);
+      const pgRuns: Run[] = [];
+      for (let round = 0; round < repeat; round++) {
+        const tag = `${Date.now().toString(36)}_${process.pid}_${round}`;
+        const schemas = [`lethe_bench_ds_${tag}`, `lethe_bench_floor_${tag}`, `lethe_bench_item_${tag}`];
+        try {
+          const urls: string[] = [];
+          for (const schema of schemas) urls.push(await copyToPostgres(campus, server, schema));
+          const [dataset = '', floor = '', floorPerItem = ''] = urls;
+          pgRuns.push(await compare({ dataset, floor, floorPerItem }, subjects, batchSize));
+        } finally {
+          for (const schema of schemas) await dropSchema(server, schema);
+        }
       }
+      out.push(...figures('PostgreSQL', subjects, medianRun(pgRuns)));
     }
     const wanted = options.exportRows ?? 500_000;
     if (wanted <= 0) return out;
