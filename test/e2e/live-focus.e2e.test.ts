@@ -149,6 +149,17 @@ describe.skipIf(!ready)('live refreshes keep keyboard focus', () => {
     });
   }
 
+  /** Logs the admin in on a new page and starts an export of a fresh user whose first item holds it running. */
+  async function heldExportPage(name: string) {
+    const held = heldItems(name);
+    const user = freshUser();
+    const { context, page } = await h.newPage();
+    await logIn(page, 'admin', adminPassword);
+    await startHeldExport(page, user.id, held.titles);
+    await held.reached;
+    return { held, user, context, page };
+  }
+
   async function requestIdOf(userId: number): Promise<number> {
     const row = await h.engine.db
       .selectFrom('requests')
@@ -160,13 +171,8 @@ describe.skipIf(!ready)('live refreshes keep keyboard focus', () => {
   }
 
   it('keeps the Options menu open, and focus on its Download item, while the export finishes under it', async () => {
-    const held = heldItems('zz_focus_download');
-    const user = freshUser();
-    const { context, page } = await h.newPage();
-    await logIn(page, 'admin', adminPassword);
-    await startHeldExport(page, user.id, held.titles);
+    const { held, context, page } = await heldExportPage('zz_focus_download');
     const row = page.getByRole('row', { name: /^#\d+/ }).first();
-    await held.reached;
     await row.getByText('1 of 2 items').waitFor();
 
     // Opened with the keyboard, the menu puts focus on its first item: Download, not ready yet.
@@ -205,13 +211,8 @@ describe.skipIf(!ready)('live refreshes keep keyboard focus', () => {
   }, 120_000);
 
   it('moves focus to a neighbouring item, never to the page, when the focused item (Cancel) goes away', async () => {
-    const held = heldItems('zz_focus_cancel');
-    const user = freshUser();
-    const { context, page } = await h.newPage();
-    await logIn(page, 'admin', adminPassword);
-    await startHeldExport(page, user.id, held.titles);
+    const { held, context, page } = await heldExportPage('zz_focus_cancel');
     const row = page.getByRole('row', { name: /^#\d+/ }).first();
-    await held.reached;
     await row.getByText('1 of 2 items').waitFor();
 
     const button = page.getByRole('button', { name: /^Options for export/ }).first();
@@ -238,12 +239,7 @@ describe.skipIf(!ready)('live refreshes keep keyboard focus', () => {
   }, 120_000);
 
   it('keeps focus on Pause, the filters and the pager of a live report across refreshes', async () => {
-    const held = heldItems('zz_focus_report');
-    const user = freshUser();
-    const { context, page } = await h.newPage();
-    await logIn(page, 'admin', adminPassword);
-    await startHeldExport(page, user.id, held.titles);
-    await held.reached;
+    const { held, user, context, page } = await heldExportPage('zz_focus_report');
     await page.goto(`/reports/exports?subject=${user.id}`);
     const row = page.getByRole('row', { name: /^#\d+/ }).first();
     await row.getByText('Running').waitFor();
@@ -281,12 +277,7 @@ describe.skipIf(!ready)('live refreshes keep keyboard focus', () => {
   }, 120_000);
 
   it('moves focus within the header when a request ends and its Pause and Cancel buttons go away', async () => {
-    const held = heldItems('zz_focus_request');
-    const user = freshUser();
-    const { context, page } = await h.newPage();
-    await logIn(page, 'admin', adminPassword);
-    await startHeldExport(page, user.id, held.titles);
-    await held.reached;
+    const { held, user, context, page } = await heldExportPage('zz_focus_request');
     await page.goto(`/requests/${await requestIdOf(user.id)}`);
     const pause = page.getByRole('button', { name: 'Pause live updates' });
     await pause.focus();
