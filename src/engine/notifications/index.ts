@@ -12,7 +12,6 @@ export { notify } from './notify.js';
 export {
   type OutboxRequeue,
   type OutboxRequeueTarget,
-  requeueAuditPerMessageLimit,
   requeueOutbox,
 } from './requeue-outbox.js';
 export {

@@ -2,17 +2,10 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { testEngine } from '../../../test/support/engine.js';
 import { startSmtp, type TestSmtp } from '../../../test/support/smtp.js';
 import { describeEachStore } from '../../../test/support/stores.js';
-import { listAudit, verifyAudit } from '../audit/index.js';
+import { auditEachLimit, listAudit, verifyAudit } from '../audit/index.js';
 import type { Engine } from '../engine.js';
 import { runWorker } from '../worker/index.js';
-import {
-  listOutbox,
-  notify,
-  type OutboxMessage,
-  requeueAuditPerMessageLimit,
-  requeueOutbox,
-  retryOutbox,
-} from './index.js';
+import { listOutbox, notify, type OutboxMessage, requeueOutbox, retryOutbox } from './index.js';
 
 const hello = { to: 'alice@example.test', subject: 'Hello', body: 'Your export is ready.' };
 
@@ -213,7 +206,7 @@ describeEachStore('requeueing failed outbox messages', ({ store }) => {
 
   it('records one audit event for a large requeue, and two requeues at once requeue each message once', async () => {
     const engine = testEngine(store());
-    const count = requeueAuditPerMessageLimit + 1;
+    const count = auditEachLimit + 1;
     const ids: number[] = [];
     for (let i = 0; i < count; i++)
       ids.push((await notify(engine, { ...hello, to: `p${i}@example.test` })).id);

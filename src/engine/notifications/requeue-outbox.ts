@@ -1,5 +1,5 @@
 import { LetheError } from '../../errors/index.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAuditEach } from '../audit/index.js';
 import type { Actor, Db, Engine } from '../engine.js';
 
 /** The largest id the outbox's integer id column holds. */
@@ -7,9 +7,6 @@ const maxOutboxId = 2_147_483_647;
 
 /** How many ids go into one `in (...)` list. */
 const idChunkSize = 500;
-
-/** Above this many requeued messages, one audit event lists them all instead of one event per message. */
-export const requeueAuditPerMessageLimit = 100;
 
 /** Which failed messages to put back in the queue: these ids, or every failed message. */
 export type OutboxRequeueTarget = { ids: readonly number[] } | { allFailed: true };
@@ -120,7 +117,7 @@ async function failedAmong(
  * With ids it is all or nothing: an unknown id (LETHE_E_NOT_FOUND) or a message already sent
  * (LETHE_E_OUTBOX_SENT) changes nothing. A message still queued is left as it is and reported in
  * `alreadyQueued`. Each requeued message is audited as `outbox.requeue` (one event for them all above
- * requeueAuditPerMessageLimit), with its previous attempts; neither the recipient nor the error is recorded, as
+ * auditEachLimit), with its previous attempts; neither the recipient nor the error is recorded, as
  * the audit trail cannot be purged.
  */
 export async function requeueOutbox(
@@ -166,29 +163,29 @@ export async function requeueOutbox(
         .execute();
     }
     const scope = allFailed ? 'all-failed' : 'ids';
-    if (failed.length > requeueAuditPerMessageLimit) {
-      await recordAudit(trx, engine.store.dialect, {
+    await recordAuditEach(
+      trx,
+      engine.store.dialect,
+      failed,
+      (r) => ({
+        actor,
+        action: 'outbox.requeue',
+        targetType: 'outbox-message',
+        targetId: String(r.id),
+        details: { scope, previousAttempts: r.attempts, lastAttemptAt: r.lastAttemptAt, dueAt: now },
+      }),
+      (all) => ({
         actor,
         action: 'outbox.requeue',
         targetType: 'outbox',
         targetId: 'bulk',
         details: {
           scope,
-          count: failed.length,
-          messages: failed.map((r) => ({ id: r.id, previousAttempts: r.attempts })),
+          count: all.length,
+          messages: all.map((r) => ({ id: r.id, previousAttempts: r.attempts })),
         },
-      });
-    } else {
-      for (const r of failed) {
-        await recordAudit(trx, engine.store.dialect, {
-          actor,
-          action: 'outbox.requeue',
-          targetType: 'outbox-message',
-          targetId: String(r.id),
-          details: { scope, previousAttempts: r.attempts, lastAttemptAt: r.lastAttemptAt, dueAt: now },
-        });
-      }
-    }
+      }),
+    );
     return { requeued: failed.map((r) => r.id), alreadyQueued };
   });
 }

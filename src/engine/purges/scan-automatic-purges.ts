@@ -1,11 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import { isoNow } from '../../store/index.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAuditEach } from '../audit/index.js';
 import type { Actor, Engine } from '../engine.js';
 import { readSettings } from '../settings/index.js';
-
-/** Above this many, one audit event lists every request the scan made. */
-const auditEachLimit = 100;
 
 export interface ScanResult {
   /** How many subjects were enqueued. */
@@ -127,25 +124,25 @@ export async function scanAutomaticPurges(engine: Engine, actor: Actor = 'system
     const made = inserted.rows
       .map((r) => ({ id: Number(r.id), subjectId: r.subject_id }))
       .sort((a, b) => a.id - b.id);
-    if (made.length > auditEachLimit) {
-      await recordAudit(trx, engine.store.dialect, {
+    await recordAuditEach(
+      trx,
+      engine.store.dialect,
+      made,
+      (r) => ({
+        actor,
+        action: 'request.create',
+        targetType: 'request',
+        targetId: String(r.id),
+        details: { kind: 'purge', subject: r.subjectId, origin: 'automatic' },
+      }),
+      (all) => ({
         actor,
         action: 'request.create',
         targetType: 'requests',
         targetId: 'bulk',
-        details: { kind: 'purge', origin: 'automatic', count: made.length, requests: made },
-      });
-    } else {
-      for (const r of made) {
-        await recordAudit(trx, engine.store.dialect, {
-          actor,
-          action: 'request.create',
-          targetType: 'request',
-          targetId: String(r.id),
-          details: { kind: 'purge', subject: r.subjectId, origin: 'automatic' },
-        });
-      }
-    }
+        details: { kind: 'purge', origin: 'automatic', count: all.length, requests: all },
+      }),
+    );
     return made;
   });
   return { enqueued: rows.length, requests: rows };

@@ -1,13 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { LetheError } from '../../errors/index.js';
 import { isoNow } from '../../store/index.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAudit, recordAuditEach } from '../audit/index.js';
 import { type Actor, type Engine, effectiveActor } from '../engine.js';
 import { markPackageGone } from './request-export.js';
 import { type RequestRow, requestId, unknownRequest } from './request-model.js';
-
-/** Above this many packages, one audit event lists every expired request instead of one event each. */
-const auditEachLimit = 100;
 
 async function availableExport(
   engine: Engine,
@@ -116,24 +113,19 @@ export async function expireExportPackages(engine: Engine, now: string = isoNow(
       .where('id', 'in', ids)
       .where('status', '=', 'succeeded')
       .execute();
-    if (ids.length > auditEachLimit) {
-      await recordAudit(trx, engine.store.dialect, {
+    await recordAuditEach(
+      trx,
+      engine.store.dialect,
+      ids,
+      (id) => ({ actor: 'system', action: 'export.expire', targetType: 'request', targetId: String(id) }),
+      (all) => ({
         actor: 'system',
         action: 'export.expire',
         targetType: 'requests',
         targetId: 'bulk',
-        details: { count: ids.length, requests: ids },
-      });
-    } else {
-      for (const id of ids) {
-        await recordAudit(trx, engine.store.dialect, {
-          actor: 'system',
-          action: 'export.expire',
-          targetType: 'request',
-          targetId: String(id),
-        });
-      }
-    }
+        details: { count: all.length, requests: all },
+      }),
+    );
   });
   for (const row of rows) if (row.file_path) await rm(row.file_path, { force: true });
   return ids.length;

@@ -1,5 +1,5 @@
 import { isoNow, type RequestsTable } from '../../store/index.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAuditEach } from '../audit/index.js';
 import type { Engine } from '../engine.js';
 import {
   cancelRemainingItems,
@@ -9,8 +9,6 @@ import {
   type RequestStep,
 } from '../requests/index.js';
 
-/** Above this many requests finishing together, one audit event lists them all. */
-const auditEachLimit = 100;
 const chunk = 1000;
 
 export interface Finish {
@@ -163,43 +161,45 @@ export async function finishRequests(
     }
     const dryRun = (id: number) => Number(held.find((f) => Number(f.row.id) === id)?.row.dry_run ?? 0) === 1;
     const counted = (id: number) => records.get(id) ?? 0;
-    if (finished.length > auditEachLimit) {
-      const byStatus: Record<string, number> = {};
-      for (const f of finished) byStatus[f.status] = (byStatus[f.status] ?? 0) + 1;
-      await recordAudit(trx, engine.store.dialect, {
+    await recordAuditEach(
+      trx,
+      engine.store.dialect,
+      finished,
+      (f) => ({
         actor: 'system',
         action: 'request.finish',
-        targetType: 'requests',
-        targetId: 'bulk',
+        targetType: 'request',
+        targetId: String(f.id),
         details: {
-          count: finished.length,
-          byStatus,
-          requests: finished.map((f) => ({
-            id: f.id,
-            subject: f.subjectId,
-            status: f.status,
-            records: counted(f.id),
-          })),
+          kind: f.kind,
+          subject: f.subjectId,
+          status: f.status,
+          records: counted(f.id),
+          ...(dryRun(f.id) ? { dryRun: true } : {}),
+          ...(f.error ? { error: f.error } : {}),
         },
-      });
-    } else {
-      for (const f of finished) {
-        await recordAudit(trx, engine.store.dialect, {
+      }),
+      (all) => {
+        const byStatus: Record<string, number> = {};
+        for (const f of all) byStatus[f.status] = (byStatus[f.status] ?? 0) + 1;
+        return {
           actor: 'system',
           action: 'request.finish',
-          targetType: 'request',
-          targetId: String(f.id),
+          targetType: 'requests',
+          targetId: 'bulk',
           details: {
-            kind: f.kind,
-            subject: f.subjectId,
-            status: f.status,
-            records: counted(f.id),
-            ...(dryRun(f.id) ? { dryRun: true } : {}),
-            ...(f.error ? { error: f.error } : {}),
+            count: all.length,
+            byStatus,
+            requests: all.map((f) => ({
+              id: f.id,
+              subject: f.subjectId,
+              status: f.status,
+              records: counted(f.id),
+            })),
           },
-        });
-      }
-    }
+        };
+      },
+    );
     return finished;
   });
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { idList, isoNow, textList } from '../../../store/index.js';
-import { recordAudit } from '../../audit/index.js';
+import { recordAuditEach } from '../../audit/index.js';
 import type { Actor, Engine } from '../../engine.js';
 import { supportKind, supportUserItemKey } from './support-constants.js';
 
@@ -19,9 +19,6 @@ export interface MarkedSubject {
   from: string;
   to: string;
 }
-
-/** Above this many subjects marked together, one audit event lists them all. */
-const auditEachLimit = 100;
 
 /**
  * Lethe's side of "Anonymize user", once the host has done its part: for each support subject whose anonymisation
@@ -115,28 +112,25 @@ export async function markAnonymisedSupportUsers(
       )
       .execute();
     const details = (m: MarkedSubject) => ({ request: m.requestId, from: m.from, to: m.to, item: key });
-    if (marked.length > auditEachLimit) {
-      await recordAudit(trx, dialect, {
+    await recordAuditEach(
+      trx,
+      dialect,
+      marked,
+      (m) => ({
+        actor,
+        action: 'subject.anonymise',
+        targetType: 'subject',
+        targetId: m.subjectId,
+        details: details(m),
+      }),
+      (all) => ({
         actor,
         action: 'subject.anonymise',
         targetType: 'subjects',
         targetId: 'bulk',
-        details: {
-          count: marked.length,
-          subjects: marked.map((m) => ({ subject: m.subjectId, ...details(m) })),
-        },
-      });
-    } else {
-      for (const m of marked) {
-        await recordAudit(trx, dialect, {
-          actor,
-          action: 'subject.anonymise',
-          targetType: 'subject',
-          targetId: m.subjectId,
-          details: details(m),
-        });
-      }
-    }
+        details: { count: all.length, subjects: all.map((m) => ({ subject: m.subjectId, ...details(m) })) },
+      }),
+    );
   });
   return marked;
 }
