@@ -40,30 +40,28 @@ async function loadDone(engine: Engine, ids: number[]): Promise<Map<number, Set<
  */
 async function checkStops(engine: Engine, jobs: Job[], subjects: Map<string, SubjectsTable>): Promise<void> {
   const byId = new Map(jobs.map((j) => [j.id, j]));
-  {
-    const rows = await engine.db
-      .selectFrom('requests as r')
-      .leftJoin('subjects as s', 's.id', 'r.subject_id')
-      .select(['r.id', 'r.status', 'r.error', 'r.subject_status', 's.id as sid', 's.status as sstatus'])
-      .where('r.id', 'in', idList(engine.store.dialect, [...byId.keys()]))
-      .where((eb) =>
-        eb.or([
-          eb('r.status', '=', 'cancelled'),
-          eb('s.id', 'is', null),
-          eb('s.status', '<>', eb.ref('r.subject_status')),
-          eb('s.status_changed_at', '>', eb.ref('r.created_at')),
-        ]),
-      )
-      .execute();
-    for (const row of rows) {
-      const job = byId.get(Number(row.id));
-      if (!job) continue;
-      if (row.status === 'cancelled') job.stopped = row.error ?? 'Cancelled.';
-      else if (row.sid === null) job.stopped = `Subject '${job.row.subject_id}' no longer exists.`;
-      else {
-        job.stopped = `The subject's status changed from ${row.subject_status} to ${String(row.sstatus)} while the purge ran: the remaining items were cancelled.`;
-        subjects.delete(job.row.subject_id);
-      }
+  const rows = await engine.db
+    .selectFrom('requests as r')
+    .leftJoin('subjects as s', 's.id', 'r.subject_id')
+    .select(['r.id', 'r.status', 'r.error', 'r.subject_status', 's.id as sid', 's.status as sstatus'])
+    .where('r.id', 'in', idList(engine.store.dialect, [...byId.keys()]))
+    .where((eb) =>
+      eb.or([
+        eb('r.status', '=', 'cancelled'),
+        eb('s.id', 'is', null),
+        eb('s.status', '<>', eb.ref('r.subject_status')),
+        eb('s.status_changed_at', '>', eb.ref('r.created_at')),
+      ]),
+    )
+    .execute();
+  for (const row of rows) {
+    const job = byId.get(Number(row.id));
+    if (!job) continue;
+    if (row.status === 'cancelled') job.stopped = row.error ?? 'Cancelled.';
+    else if (row.sid === null) job.stopped = `Subject '${job.row.subject_id}' no longer exists.`;
+    else {
+      job.stopped = `The subject's status changed from ${row.subject_status} to ${String(row.sstatus)} while the purge ran: the remaining items were cancelled.`;
+      subjects.delete(job.row.subject_id);
     }
   }
 }
