@@ -1,8 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { buildDemoWithCli, configWithSmtp, runCli } from '../support/cli.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 interface Outbox {
@@ -32,31 +29,15 @@ describe('lethe outbox and the outbox retry job, through the CLI', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    const dir = mkdtempSync(join(tmpdir(), 'lethe-cli-outbox-'));
-    const built = await runCli([
-      'demo',
-      '--dir',
-      dir,
-      '--users',
-      '40',
-      '--seed',
-      '3',
-      '--no-serve',
-      '--json',
-    ]);
-    expect(built.code, built.stderr).toBe(0);
-    plain = built.json<{ configFile: string }>().configFile;
+    plain = await buildDemoWithCli('lethe-cli-outbox-', { users: 40, seed: 3 });
     // The same site, with an SMTP server: at most two tries a message, the second right after the first.
-    const config = JSON.parse(readFileSync(plain, 'utf8')) as Record<string, unknown>;
-    config['smtp'] = {
+    withSmtp = configWithSmtp(plain, 'lethe.smtp.json', {
       host: '127.0.0.1',
       port: smtp.port,
       from: 'lethe@campus.example',
       maxAttempts: 2,
       retrySeconds: 0.001,
-    };
-    withSmtp = join(dirname(plain), 'lethe.smtp.json');
-    writeFileSync(withSmtp, JSON.stringify(config, null, 2));
+    });
     const list = await run(plain, 'subjects', 'list', '--status', 'active', '--kind', 'learner', '--json');
     subjects = list.json<{ subjects: { id: string; email: string }[] }>().subjects;
     expect(subjects.length).toBeGreaterThanOrEqual(2);

@@ -1,8 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { buildDemoWithCli, configWithSmtp, runCli } from '../support/cli.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 interface Outbox {
@@ -30,31 +27,13 @@ describe('lethe outbox retry, through the CLI', () => {
   const run = (config: string, ...args: string[]) => runCli(['--config', config, ...args]);
 
   /** The same site with an SMTP server: one try a message, so a failed send is failed for good. */
-  function withSmtp(port: number, name: string): string {
-    const config = JSON.parse(readFileSync(plain, 'utf8')) as Record<string, unknown>;
-    config['smtp'] = { host: '127.0.0.1', port, from: 'lethe@campus.example', maxAttempts: 1 };
-    const file = join(dirname(plain), name);
-    writeFileSync(file, JSON.stringify(config, null, 2));
-    return file;
-  }
+  const withSmtp = (port: number, name: string) =>
+    configWithSmtp(plain, name, { host: '127.0.0.1', port, from: 'lethe@campus.example', maxAttempts: 1 });
 
   beforeAll(async () => {
     refusing = await startSmtp();
     working = await startSmtp();
-    const dir = mkdtempSync(join(tmpdir(), 'lethe-cli-outbox-retry-'));
-    const built = await runCli([
-      'demo',
-      '--dir',
-      dir,
-      '--users',
-      '40',
-      '--seed',
-      '5',
-      '--no-serve',
-      '--json',
-    ]);
-    expect(built.code, built.stderr).toBe(0);
-    plain = built.json<{ configFile: string }>().configFile;
+    plain = await buildDemoWithCli('lethe-cli-outbox-retry-', { users: 40, seed: 5 });
     refusingConfig = withSmtp(refusing.port, 'lethe.refusing.json');
     workingConfig = withSmtp(working.port, 'lethe.working.json');
     const list = await run(plain, 'subjects', 'list', '--status', 'active', '--kind', 'learner', '--json');

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,4 +56,34 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** Builds the campus demo with the real CLI (`demo --no-serve`) in a new temporary folder; returns its config file. */
+export async function buildDemoWithCli(
+  prefix: string,
+  options: { users: number; seed: number },
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const built = await runCli([
+    'demo',
+    '--dir',
+    dir,
+    '--users',
+    String(options.users),
+    '--seed',
+    String(options.seed),
+    '--no-serve',
+    '--json',
+  ]);
+  if (built.code !== 0) throw new Error(`lethe demo failed (${built.code}):\n${built.stderr}`);
+  return built.json<{ configFile: string }>().configFile;
+}
+
+/** A copy of a config file, beside it under `name`, with these `smtp` settings; returns the copy's path. */
+export function configWithSmtp(configFile: string, name: string, smtp: Record<string, unknown>): string {
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as Record<string, unknown>;
+  config['smtp'] = smtp;
+  const file = join(dirname(configFile), name);
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
 }
