@@ -4,21 +4,12 @@ import { listAudit, verifyAudit } from '../../src/engine/audit/index.js';
 import { getRequest } from '../../src/engine/requests/index.js';
 import { describeEachStore } from '../support/stores.js';
 import {
+  accountId,
   availableExport,
   type Caller,
   type Response,
-  type ServerFixture,
   serverFixture,
 } from './server-fixture.js';
-
-async function accountId(fx: ServerFixture, username: string): Promise<number> {
-  const row = await fx.engine.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
 
 const actAs = (as: Caller, accountId: unknown) =>
   as.request({ method: 'POST', url: '/api/v1/session/act-as', payload: { accountId } as never });

@@ -8,7 +8,13 @@ import { registerSubject } from '../../src/engine/subjects/index.js';
 import { createExportType, createPurgeType } from '../../src/engine/types/index.js';
 import type { OpenApiDocument } from '../../src/server/index.js';
 import { describeEachStore } from '../support/stores.js';
-import { availableExport, type Caller, type ServerFixture, serverFixture } from './server-fixture.js';
+import {
+  accountId,
+  availableExport,
+  type Caller,
+  type ServerFixture,
+  serverFixture,
+} from './server-fixture.js';
 
 /** The principals every route is tried with, in this order (the allowed ones last, as they may change state). */
 const principals = ['anonymous', 'self', 'tokenWithout', 'dpo', 'tokenWith', 'admin'] as const;
@@ -72,15 +78,6 @@ async function freshSubject(fx: ServerFixture, status: 'active' | 'suspended' = 
     status,
   });
   return id;
-}
-
-async function accountId(fx: ServerFixture, username: string): Promise<number> {
-  const row = await fx.engine.db
-    .selectFrom('accounts')
-    .select('id')
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
 }
 
 async function throwawayAccount(fx: ServerFixture): Promise<number> {

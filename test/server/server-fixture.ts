@@ -47,6 +47,16 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
+/** The id of the fixture's account with this username. */
+export async function accountId(fx: ServerFixture, username: string): Promise<number> {
+  const row = await fx.engine.db
+    .selectFrom('accounts')
+    .select('id')
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
 export function caller(app: FastifyInstance, name: string, headers: Record<string, string>): Caller {
   return {
     name,
