@@ -3,13 +3,7 @@ import { createAccount, createRole } from '../../src/engine/accounts/index.js';
 import { listAudit, verifyAudit } from '../../src/engine/audit/index.js';
 import { getRequest } from '../../src/engine/requests/index.js';
 import { describeEachStore } from '../support/stores.js';
-import {
-  accountId,
-  availableExport,
-  type Caller,
-  type Response,
-  serverFixture,
-} from './server-fixture.js';
+import { accountId, availableExport, type Caller, type Response, serverFixture } from './server-fixture.js';
 
 const actAs = (as: Caller, accountId: unknown) =>
   as.request({ method: 'POST', url: '/api/v1/session/act-as', payload: { accountId } as never });
