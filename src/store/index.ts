@@ -1,3 +1,4 @@
+export { isConnectionLost } from './connection-lost.js';
 export type * from './database.js';
 export type { StoreDialect } from './dialect-name.js';
 export { idList, type JsonColumn, jsonRows, textList } from './json-rows.js';

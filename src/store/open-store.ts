@@ -1,14 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { LetheError, messageOf } from '../errors/index.js';
 import type { Database } from './database.js';
 import type { StoreDialect } from './dialect-name.js';
 import { migrateToLatest } from './migrate.js';
 import { PostgresSchemaDialect } from './postgres-schema-dialect.js';
-import { parseStoreUrl } from './store-url.js';
+import { SqliteImmediateDialect } from './sqlite-immediate-dialect.js';
+import { parseStoreUrl, redactStoreUrl } from './store-url.js';
 
 // bigint and numeric counts come back from pg as strings; every such value Lethe stores fits in a double.
 pg.types.setTypeParser(20, (value) => Number(value));
@@ -29,11 +30,24 @@ export interface OpenStoreOptions {
   schema?: string;
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /**
+   * PostgreSQL only: told when the server ends one of the pool's sessions (a restart, a failover,
+   * pg_terminate_backend). The pool drops that session and opens a new one when next needed; a query that was
+   * running on it fails as usual. By default a line is written to stderr.
+   */
+  onConnectionLost?: (error: Error) => void;
+}
+
+function logConnectionLost(error: Error): void {
+  process.stderr.write(
+    `lethe: the PostgreSQL store lost a connection (${error.message}); it reconnects when next needed.\n`,
+  );
 }
 
 /** Opens the engine's store and brings its schema up to date. */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const parsed = parseStoreUrl(url, options.baseDir);
+  const schema = options.schema ?? parsed.schema;
   let db: Kysely<Database>;
   if (parsed.dialect === 'sqlite') {
     if (parsed.target !== ':memory:') mkdirSync(dirname(parsed.target), { recursive: true });
@@ -49,12 +63,25 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: sqlite }) });
   } else {
     const pool = new pg.Pool({
       connectionString: parsed.target,
       max: 10,
-      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // A session ended by the server makes its client emit 'error': through the pool when the client is idle, on
+    // the client itself when it is checked out. Unhandled, either would crash the process. Each client's first
+    // error is reported once (a FATAL message and then the closed socket both come as errors); pg removes the client.
+    const onLost = options.onConnectionLost ?? logConnectionLost;
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => {
+      let reported = false;
+      client.on('error', (error: Error) => {
+        if (reported) return;
+        reported = true;
+        onLost(error);
+      });
     });
     try {
       const client = await pool.connect();
@@ -65,17 +92,17 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
         'LETHE_E_STORE_UNAVAILABLE',
         `Cannot reach the PostgreSQL store: ${messageOf(error)}`,
         {
-          url: redactUrl(parsed.target),
+          url: redactStoreUrl(parsed.target),
         },
       );
     }
-    db = new Kysely<Database>({ dialect: new PostgresSchemaDialect({ pool }, options.schema ?? 'public') });
+    db = new Kysely<Database>({ dialect: new PostgresSchemaDialect({ pool }, schema ?? 'public') });
   }
   const store: Store = {
     db,
     dialect: parsed.dialect,
     url,
-    schema: parsed.dialect === 'postgres' ? (options.schema ?? 'public') : undefined,
+    schema: parsed.dialect === 'postgres' ? (schema ?? 'public') : undefined,
     close: () => db.destroy(),
   };
   if (options.migrate !== false) {
@@ -87,8 +114,4 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     }
   }
   return store;
-}
-
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

@@ -85,6 +85,23 @@ describe.runIf(url)('a PostgreSQL store in its own schema [postgres]', () => {
     }
   });
 
+  it("takes its schema from the URL's schema parameter", async () => {
+    const schema = `lethe_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+    schemas.push(schema);
+    const store = await openStore(`${url}${url.includes('?') ? '&' : '?'}schema=${schema}`);
+    stores.push(store);
+    expect(store.schema).toBe(schema);
+    await store.db.insertInto('job_leases').values({ job: 'in-schema' }).execute();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const found = await client.query<{ job: string }>(`select job from ${schema}.job_leases`);
+      expect(found.rows.map((r) => r.job)).toEqual(['in-schema']);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('migrates while other sessions create and drop schemas of their own', async () => {
     // Another test run, in miniature: schemas with tables come and go the whole time the stores migrate.
     const churn = new pg.Client({ connectionString: url });

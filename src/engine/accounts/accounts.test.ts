@@ -74,6 +74,14 @@ describeEachStore('accounts', ({ store }) => {
     await login(other, { username: 'ADMIN', password: 'from-the-env', ip: '1.2.3.4' });
   });
 
+  it('creates the first admin once when two processes start at the same time', async () => {
+    const engine = testEngine(store());
+    const both = await Promise.all([ensureAdmin(engine, { env: {} }), ensureAdmin(engine, { env: {} })]);
+    expect(both.map((r) => r.created).sort()).toEqual([false, true]);
+    const admins = await engine.db.selectFrom('accounts').select('username').execute();
+    expect(admins).toEqual([{ username: 'admin' }]);
+  });
+
   it('links a self-service account to a subject and refuses bad links', async () => {
     const engine = testEngine(store());
     await registerSubject(engine, 'cli', {

@@ -31,12 +31,19 @@ export async function ensureAdmin(
   const fromEnv = (options.env ?? process.env)['LETHE_ADMIN_PASSWORD'];
   const given = options.password ?? (fromEnv ? fromEnv : undefined);
   const password = given ?? randomBytes(12).toString('base64url');
-  await createAccount(engine, 'system', {
-    username: adminUsername,
-    displayName: 'Administrator',
-    password,
-    roles: ['administrator'],
-  });
+  try {
+    await createAccount(engine, 'system', {
+      username: adminUsername,
+      displayName: 'Administrator',
+      password,
+      roles: ['administrator'],
+    });
+  } catch (error) {
+    // Another process (a second `lethe serve` started at the same time) created the first account meanwhile.
+    const now = await engine.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst();
+    if (now) return { created: false, username: adminUsername };
+    throw error;
+  }
   return {
     created: true,
     username: adminUsername,
