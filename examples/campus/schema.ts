@@ -143,6 +143,7 @@ CREATE TABLE notes (
   created_at TEXT NOT NULL
 );
 CREATE INDEX notes_subject ON notes (subject_user_id);
+CREATE INDEX notes_author ON notes (author_id);
 
 CREATE TABLE messages (
   id INTEGER PRIMARY KEY,
@@ -305,6 +306,7 @@ CREATE TABLE job_assignments (
   created_at TEXT NOT NULL
 );
 CREATE INDEX job_assignments_user ON job_assignments (user_id);
+CREATE INDEX job_assignments_manager ON job_assignments (manager_id);
 
 CREATE TABLE helpdesk_issues (
   id INTEGER PRIMARY KEY,
@@ -321,6 +323,7 @@ CREATE TABLE helpdesk_issues (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX helpdesk_issues_reporter ON helpdesk_issues (reporter_id);
+CREATE INDEX helpdesk_issues_assignee ON helpdesk_issues (assignee_id);
 CREATE INDEX helpdesk_issues_description_email ON helpdesk_issues (description_email_id);
 
 -- incoming: from a customer; outgoing: from an agent; system: sent by the helpdesk itself (from_user_id is null).

@@ -129,20 +129,26 @@ let savepoints = 0;
 /**
  * Runs `work` in a transaction (a savepoint when one is already open) that commits, or that rolls back when
  * `dryRun` is set, so that a dry run does everything and keeps nothing. `work` must be synchronous.
+ * The outermost one is `BEGIN IMMEDIATE`: it takes the write lock first, waiting under the busy timeout, because a
+ * transaction that read first and then writes fails at once with "database is locked" when another process (another
+ * worker) wrote in between.
  */
 export function inTransaction<T>(campus: CampusDatabase, dryRun: boolean, work: () => T): T {
   const db = campus.db;
+  const outer = !db.inTransaction;
   const name = `lethe_erase_${++savepoints}`;
-  db.exec(`SAVEPOINT ${name}`);
+  const [begin, keep, undo] = outer
+    ? ['BEGIN IMMEDIATE', 'COMMIT', 'ROLLBACK']
+    : [`SAVEPOINT ${name}`, `RELEASE ${name}`, `ROLLBACK TO ${name}; RELEASE ${name}`];
+  db.exec(begin);
   let result: T;
   try {
     result = work();
   } catch (error) {
-    db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+    if (!outer || db.inTransaction) db.exec(undo);
     throw error;
   }
-  if (dryRun) db.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
-  else db.exec(`RELEASE ${name}`);
+  db.exec(dryRun ? undo : keep);
   return result;
 }
 

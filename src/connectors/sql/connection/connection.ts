@@ -35,7 +35,11 @@ export interface SqlConnection extends SqlExecutor {
   readonly dialect: SqlDialect;
   /** The URL it was opened from, with any password hidden. */
   readonly url: string;
-  /** Runs `fn` in one transaction: committed when it returns, rolled back when it throws. */
+  /**
+   * Runs `fn` in one transaction: committed when it returns, rolled back when it throws. When the database aborts a
+   * writing transaction for a deadlock or serialization failure, it is rolled back and `fn` runs again in a new one
+   * (retryOnDeadlock): `fn` must start from scratch each time, keeping nothing from an earlier run.
+   */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Streams a query's rows in batches through a server-side cursor, never holding more than one batch. Dialects

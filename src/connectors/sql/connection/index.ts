@@ -18,6 +18,13 @@ export {
 } from './db-schema.js';
 export { type OpenConnectionOptions, openConnection } from './open-connection.js';
 export {
+  defaultRetryOnDeadlock,
+  isDeadlock,
+  type RetryOnDeadlockOptions,
+  retryDelay,
+  retryOnDeadlock,
+} from './retry-on-deadlock.js';
+export {
   mysqlDialect,
   postgresDialect,
   type SqlDialect,

@@ -10,6 +10,7 @@ import type {
   TransactionOptions,
 } from '../../connection/connection.js';
 import type { DbSchema } from '../../connection/db-schema.js';
+import { type RetryOnDeadlockOptions, retryOnDeadlock } from '../../connection/retry-on-deadlock.js';
 import { mysqlDialect } from '../../connection/sql-dialect.js';
 import { introspectMysql } from './mysql-introspect.js';
 
@@ -42,6 +43,8 @@ function executorOf(target: PromisePool | PromisePoolConnection): SqlExecutor {
 export interface OpenMysqlOptions {
   url: string;
   readOnly?: boolean;
+  /** Told of each transaction run again after a deadlock or lock wait timeout. */
+  onDeadlockRetry?: RetryOnDeadlockOptions['onRetry'];
 }
 
 /**
@@ -54,12 +57,14 @@ export class MysqlConnection implements SqlConnection {
   readonly #core: mysql.Pool;
   readonly #pool: PromisePool;
   readonly #executor: SqlExecutor;
+  readonly #retry: RetryOnDeadlockOptions;
 
-  private constructor(core: mysql.Pool, url: string) {
+  private constructor(core: mysql.Pool, url: string, retry: RetryOnDeadlockOptions) {
     this.#core = core;
     this.#pool = core.promise();
     this.url = url;
     this.#executor = executorOf(this.#pool);
+    this.#retry = retry;
   }
 
   static async open(uri: string, options: OpenMysqlOptions): Promise<MysqlConnection> {
@@ -72,7 +77,11 @@ export class MysqlConnection implements SqlConnection {
     core.on('connection', (connection) => {
       if (options.readOnly) connection.query('SET SESSION TRANSACTION READ ONLY');
     });
-    const connection = new MysqlConnection(core, options.url);
+    const connection = new MysqlConnection(
+      core,
+      options.url,
+      options.onDeadlockRetry ? { onRetry: options.onDeadlockRetry } : {},
+    );
     try {
       const probe = await connection.#pool.getConnection();
       probe.release();
@@ -95,7 +104,13 @@ export class MysqlConnection implements SqlConnection {
     return this.#executor.execute(sql, params);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    // A read-only transaction takes no row locks: only writing ones are run again after a deadlock.
+    if (options.readOnly) return this.#transactionOnce(fn, options);
+    return retryOnDeadlock(() => this.#transactionOnce(fn, options), this.#retry);
+  }
+
+  async #transactionOnce<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions): Promise<T> {
     const connection = await this.#pool.getConnection();
     try {
       await connection.query(options.readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION');

@@ -9,6 +9,7 @@ import type {
   TransactionOptions,
 } from '../../connection/connection.js';
 import type { DbSchema } from '../../connection/db-schema.js';
+import { type RetryOnDeadlockOptions, retryOnDeadlock } from '../../connection/retry-on-deadlock.js';
 import { postgresDialect } from '../../connection/sql-dialect.js';
 import { introspectPostgres } from './postgres-introspect.js';
 
@@ -39,6 +40,8 @@ export interface OpenPostgresOptions {
   url: string;
   schema?: string;
   readOnly?: boolean;
+  /** Told of each transaction run again after a deadlock or serialization failure. */
+  onDeadlockRetry?: RetryOnDeadlockOptions['onRetry'];
 }
 
 let cursorNumber = 0;
@@ -49,11 +52,13 @@ export class PostgresConnection implements SqlConnection {
   readonly url: string;
   readonly #pool: pg.Pool;
   readonly #executor: SqlExecutor;
+  readonly #retry: RetryOnDeadlockOptions;
 
-  private constructor(pool: pg.Pool, url: string) {
+  private constructor(pool: pg.Pool, url: string, retry: RetryOnDeadlockOptions) {
     this.#pool = pool;
     this.url = url;
     this.#executor = executorOf(pool);
+    this.#retry = retry;
   }
 
   static async open(connectionString: string, options: OpenPostgresOptions): Promise<PostgresConnection> {
@@ -79,7 +84,11 @@ export class PostgresConnection implements SqlConnection {
         { url: options.url },
       );
     }
-    return new PostgresConnection(pool, options.url);
+    return new PostgresConnection(
+      pool,
+      options.url,
+      options.onDeadlockRetry ? { onRetry: options.onDeadlockRetry } : {},
+    );
   }
 
   query<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
@@ -90,7 +99,13 @@ export class PostgresConnection implements SqlConnection {
     return this.#executor.execute(sql, params);
   }
 
-  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    // A read-only transaction takes no row locks: only writing ones are run again after a deadlock.
+    if (options.readOnly) return this.#transactionOnce(fn, options);
+    return retryOnDeadlock(() => this.#transactionOnce(fn, options), this.#retry);
+  }
+
+  async #transactionOnce<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions): Promise<T> {
     const client = await this.#pool.connect();
     try {
       await client.query(options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');

@@ -9,6 +9,7 @@ import type {
   TransactionOptions,
 } from '../../connection/connection.js';
 import type { DbSchema } from '../../connection/db-schema.js';
+import { type RetryOnDeadlockOptions, retryOnDeadlock } from '../../connection/retry-on-deadlock.js';
 import { sqliteDialect } from '../../connection/sql-dialect.js';
 import { introspectSqlite } from './sqlite-introspect.js';
 
@@ -59,6 +60,8 @@ export interface OpenSqliteOptions {
   readOnly?: boolean;
   /** The URL to report (already redacted). */
   url: string;
+  /** Told of each transaction run again after a deadlock (SQLite has none: its writers wait on busy_timeout). */
+  onDeadlockRetry?: RetryOnDeadlockOptions['onRetry'];
 }
 
 /** The SQLite implementation of the connection contract, over one better-sqlite3 handle. */
@@ -68,10 +71,12 @@ export class SqliteConnection implements SqlConnection {
   readonly #db: SqliteDatabase.Database;
   readonly #lock = new Lock();
   readonly #direct: SqlExecutor;
+  readonly #retry: RetryOnDeadlockOptions;
 
-  private constructor(db: SqliteDatabase.Database, url: string) {
+  private constructor(db: SqliteDatabase.Database, url: string, retry: RetryOnDeadlockOptions) {
     this.#db = db;
     this.url = url;
+    this.#retry = retry;
     this.#direct = {
       query: async <R extends Row = Row>(sql: string, params: readonly SqlValue[] = []) =>
         this.#db.prepare(sql).all(...params.map(bindable)) as R[],
@@ -107,7 +112,11 @@ export class SqliteConnection implements SqlConnection {
         },
       );
     }
-    return new SqliteConnection(db, options.url);
+    return new SqliteConnection(
+      db,
+      options.url,
+      options.onDeadlockRetry ? { onRetry: options.onDeadlockRetry } : {},
+    );
   }
 
   query<R extends Row = Row>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
@@ -119,6 +128,13 @@ export class SqliteConnection implements SqlConnection {
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    // The same rule as the other dialects, though SQLite never reports a deadlock: BEGIN IMMEDIATE waits on
+    // busy_timeout for another writer, and one handle runs one transaction at a time.
+    if (options.readOnly) return this.#transactionOnce(fn, options);
+    return retryOnDeadlock(() => this.#transactionOnce(fn, options), this.#retry);
+  }
+
+  #transactionOnce<T>(fn: (tx: SqlExecutor) => Promise<T>, options: TransactionOptions): Promise<T> {
     return this.#lock.run(async () => {
       const readOnly = options.readOnly === true;
       if (readOnly) this.#db.pragma('query_only = ON');
