@@ -1,12 +1,14 @@
-import { createReadStream, existsSync, rmSync } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type {
-  ExportFile,
-  ExportRecord,
-  Item,
-  SubjectContext,
-  SubjectStatus,
+import {
+  type BatchResult,
+  type ExportFile,
+  type ExportRecord,
+  FileRemovals,
+  type Item,
+  type SubjectContext,
+  type SubjectStatus,
 } from '../../../src/items/index.js';
 import {
   changePerSubject,
@@ -51,6 +53,8 @@ function fileAreaItem(
     return Readable.from([content?.content ?? Buffer.alloc(0)]);
   };
 
+  /** The item's name in its file-removal records. */
+  const owner = `${labels.component}_${labels.name}`;
   const item: Item = {
     ...labels,
     modes: { delete: { statuses } },
@@ -78,33 +82,40 @@ function fileAreaItem(
     },
     async erase(ctx) {
       assertMode(item, ctx.mode);
-      let removed: string[] = [];
-      const result = runErase(campus, ctx, (w) => {
-        if (area === 'picture') {
-          runPerChunk(
+      // Contents go once their rows are deleted for good: recorded before the commit, removed after it, and,
+      // after a run killed in between, removed by the next (FileRemovals).
+      const removals = ctx.dryRun ? undefined : new FileRemovals(campus.filesDir, owner);
+      let result: BatchResult;
+      try {
+        result = runErase(campus, ctx, (w) => {
+          if (area === 'picture') {
+            runPerChunk(
+              campus,
+              w.batch.ids,
+              (ids) => `UPDATE users SET picture = NULL WHERE id IN (${ids}) AND picture IS NOT NULL`,
+            );
+          }
+          const { counts, rows } = changePerSubject(
             campus,
-            w.batch.ids,
-            (ids) => `UPDATE users SET picture = NULL WHERE id IN (${ids}) AND picture IS NOT NULL`,
+            w.subjects,
+            (ids) =>
+              `DELETE FROM files WHERE user_id IN (${ids}) AND area = '${area}' RETURNING user_id, storage_path`,
           );
-        }
-        const { counts, rows } = changePerSubject(
-          campus,
-          w.subjects,
-          (ids) =>
-            `DELETE FROM files WHERE user_id IN (${ids}) AND area = '${area}' RETURNING user_id, storage_path`,
-        );
-        removed = [
-          ...new Set(rows.map((r) => r['storage_path']).filter((p): p is string => typeof p === 'string')),
-        ];
-        return counts;
-      });
-      // Once committed, remove the contents on disk that no row refers to any more.
-      if (!ctx.dryRun) {
-        for (const path of removed) {
-          const used = campus.prepare('SELECT 1 FROM files WHERE storage_path = ? LIMIT 1').get(path);
-          const full = join(campus.filesDir, path);
-          if (!used && existsSync(full)) rmSync(full);
-        }
+          removals?.record(
+            rows.map((r) => r['storage_path']).filter((p): p is string => typeof p === 'string'),
+          );
+          return counts;
+        });
+      } catch (error) {
+        removals?.discard();
+        throw error;
+      }
+      if (removals) {
+        const inUse = (path: string) =>
+          campus.prepare('SELECT 1 FROM files WHERE storage_path = ? LIMIT 1').get(path) !== undefined;
+        const remove = (path: string) => rmSync(join(campus.filesDir, path), { force: true });
+        await removals.complete(inUse, remove);
+        await FileRemovals.settle(campus.filesDir, owner, inUse, remove);
       }
       return result;
     },

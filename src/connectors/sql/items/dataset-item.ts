@@ -4,15 +4,16 @@ import { stat, unlink } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { LetheError } from '../../../errors/index.js';
-import type {
-  BatchContext,
-  EraseContext,
-  ExportFile,
-  ExportRecord,
-  Item,
-  ItemOutcome,
-  SubjectContext,
-  SubjectRef,
+import {
+  type BatchContext,
+  type EraseContext,
+  type ExportFile,
+  type ExportRecord,
+  FileRemovals,
+  type Item,
+  type ItemOutcome,
+  type SubjectContext,
+  type SubjectRef,
 } from '../../../items/index.js';
 import type { Row, SqlConnection, SqlExecutor, SqlValue } from '../connection/index.js';
 import type { ResolvedItem } from '../resolve/index.js';
@@ -84,6 +85,8 @@ export function createDatasetItem(
   const spec = resolved.spec;
   const sql = new ItemSql(resolved, connection.dialect);
   const key = `${spec.component}/${spec.name}`;
+  /** The item's name in its file-removal records (see FileRemovals). */
+  const owner = key.replace(/[^A-Za-z0-9_-]/g, '_');
   const linkParams = resolved.links.reduce((n, l) => n + (l.kind === 'text' ? 3 : 1), 0);
   const anonUserColumns = resolved.strategies.filter((s) => s.strategy.kind === 'anonymous-user').length;
   // Values per subject in the largest statement: a count repeats the anonymous-user ids in each link's SELECT.
@@ -367,21 +370,40 @@ export function createDatasetItem(
             }
             const out = new Map<string, ItemOutcome>();
             const filesToRemove: string[] = [];
-            await connection.transaction(
-              async (tx) => {
-                for (const chunk of chunked(ctx.subjects, chunkSize)) {
-                  cancelled(ctx);
-                  await eraseChunk(tx, ctx, chunk, out, filesToRemove);
-                }
-              },
-              { rollback: ctx.dryRun },
-            );
             const root = resolved.files?.root;
-            if (!ctx.dryRun && root) {
-              for (const p of filesToRemove) {
-                const path = resolve(root, p);
+            const pathColumn = resolved.files?.path;
+            // Files on disk go once their rows are deleted for good: recorded before the commit, removed after it,
+            // and, after a run killed in between, removed by the next (FileRemovals).
+            const removals = !ctx.dryRun && root && pathColumn ? new FileRemovals(root, owner) : undefined;
+            try {
+              await connection.transaction(
+                async (tx) => {
+                  // After a deadlock the whole transaction runs again (retryOnDeadlock): start from scratch.
+                  out.clear();
+                  filesToRemove.length = 0;
+                  for (const chunk of chunked(ctx.subjects, chunkSize)) {
+                    cancelled(ctx);
+                    await eraseChunk(tx, ctx, chunk, out, filesToRemove);
+                  }
+                  removals?.record(filesToRemove);
+                },
+                { rollback: ctx.dryRun },
+              );
+            } catch (error) {
+              removals?.discard();
+              throw error;
+            }
+            if (removals && root && pathColumn) {
+              const inUse = async (stored: string) => {
+                const st = sql.valueInUse(pathColumn, stored);
+                return (await connection.query(st.sql, st.params)).length > 0;
+              };
+              const remove = async (stored: string) => {
+                const path = resolve(root, stored);
                 if (inside(root, path)) await unlink(path).catch(() => undefined);
-              }
+              };
+              await removals.complete(inUse, remove);
+              await FileRemovals.settle(root, owner, inUse, remove);
             }
             return out;
           },

@@ -288,6 +288,11 @@ export class ItemSql {
     );
   }
 
+  /** Whether any row of the table, of any subject, still holds this value in a column (a file path, say). */
+  valueInUse(column: string, value: string): Statement {
+    return stmt(`SELECT 1 AS lethe_used FROM ${this.table} WHERE ${this.col(column)} = ? LIMIT 1`, [value]);
+  }
+
   /** The distinct values of a column in the batch's rows that are not NULL nor already a hash (to hash them). */
   distinctValues(subjects: readonly SubjectRef[], column: string): Statement {
     const where = this.match(subjects);
