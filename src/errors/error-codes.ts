@@ -69,6 +69,10 @@ export const errorCodes = {
     status: 410,
     summary: 'The export package is not available (expired or deleted).',
   },
+  LETHE_E_DISK_FULL: {
+    status: 507,
+    summary: 'The disk for export packages is full, so the package was not written.',
+  },
   LETHE_E_PURGE_OPEN: { status: 409, summary: 'The subject already has a purge pending or running.' },
   LETHE_E_DATA_LEFT: {
     status: 409,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LetheError } from '../../errors/index.js';
+import { LetheError, messageOf } from '../../errors/index.js';
 import {
   type Item,
   type ItemKey,
@@ -127,6 +127,12 @@ interface Done {
   staged?: StagedItem;
 }
 
+/** A write that failed because the disk (or the user's quota) is full. */
+function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /**
  * Writes a subject's export package: a ZIP streamed to disk, holding `index.html`, `data.json`, one CSV per item
  * with rows, the subject's files when the type includes them, and `manifest.json` (last, as it lists the SHA-256
@@ -134,13 +140,35 @@ interface Done {
  * of time is recorded as such and the package still completes. Each item is staged on disk first (in
  * `<name>.zip.parts/`), so memory does not grow with the data; the ZIP is written as `<name>.zip.partial` and
  * renamed to `<name>.zip` once it is complete and flushed.
+ *
+ * When the disk fills up (while an item is staged or the ZIP is written), nothing of the package is kept (neither
+ * the partial ZIP nor the staged parts, which would only hold the space) and it throws LETHE_E_DISK_FULL.
  */
 export async function writeExportPackage(input: ExportPackageInput): Promise<PackageResult> {
   validate(input);
-  const { subject, exportType, signal } = input;
   const createdAt = isoNow();
-  const base = (input.fileName ?? defaultBaseName(subject, createdAt)).replace(/\.zip$/i, '');
+  const base = (input.fileName ?? defaultBaseName(input.subject, createdAt)).replace(/\.zip$/i, '');
   const path = join(input.outDir, `${base}.zip`);
+  try {
+    return await writePackage(input, createdAt, path);
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    await rm(`${path}.partial`, { force: true });
+    await rm(partsDirOf(path), { recursive: true, force: true });
+    throw new LetheError(
+      'LETHE_E_DISK_FULL',
+      'The disk for export packages is full: the package could not be written, and nothing of it was kept. Free some space, then export again.',
+      { outDir: input.outDir, file: `${base}.zip`, cause: messageOf(error) },
+    );
+  }
+}
+
+async function writePackage(
+  input: ExportPackageInput,
+  createdAt: string,
+  path: string,
+): Promise<PackageResult> {
+  const { subject, exportType, signal } = input;
   const partial = `${path}.partial`;
   const parts = partsDirOf(path);
   const itemsDir = join(parts, 'items');
@@ -182,6 +210,8 @@ export async function writeExportPackage(input: ExportPackageInput): Promise<Pac
       const dir = join(itemsDir, dirName);
       await rm(dir, { recursive: true, force: true });
       const open = new Set<Disposable>();
+      // A full disk is not the item's failure: it stops the whole package (below), instead of an `error` result.
+      let diskFull: unknown;
       const run = await runWithLimit(
         (itemSignal, deadline) =>
           stageItem(
@@ -197,7 +227,10 @@ export async function writeExportPackage(input: ExportPackageInput): Promise<Pac
             dirName,
             exportType.includeFiles,
             open,
-          ),
+          ).catch((error: unknown) => {
+            if (isDiskFull(error)) diskFull = error;
+            throw error;
+          }),
         { timeLimitMs: input.ctxBase.timeLimitMs, ...(signal ? { signal } : {}) },
       );
       if (run.ok) {
@@ -205,6 +238,7 @@ export async function writeExportPackage(input: ExportPackageInput): Promise<Pac
       } else {
         for (const resource of open) resource.destroy();
         await rm(dir, { recursive: true, force: true });
+        if (diskFull) throw diskFull;
         if (run.result.status === 'cancelled') {
           await input.onItem?.(key, run.result, { reused: false });
           return cancel();

@@ -49,7 +49,7 @@ describeEachStore('outbox retry', ({ store }) => {
     // The same store, now with SMTP configured: `worker --once` runs the outbox-retry job.
     const on = testEngine(store(), [], smtpConfig(smtp.port));
     const summary = await runWorker(on, { once: true });
-    expect(summary.jobs.find((j) => j.job === 'outbox-retry')).toEqual({
+    expect(summary.jobs.find((j) => j.job === 'outbox-retry')).toMatchObject({
       job: 'outbox-retry',
       result: { smtp: true, tried: 1, sent: 1, retrying: 0, failed: 0, queued: 0 },
     });

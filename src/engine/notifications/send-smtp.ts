@@ -23,8 +23,7 @@ export async function sendSmtp(smtp: SmtpConfig, message: Message): Promise<void
       text: message.body,
     });
     if (info.rejected.length > 0) {
-      const refused = info.rejected.map((a) => (typeof a === 'string' ? a : a.address));
-      const error = new Error(`The SMTP server refused ${refused.join(', ')}.`);
+      const error = new Error(`The SMTP server refused ${info.rejected.join(', ')}.`);
       const code = (info as { rejectedErrors?: { responseCode?: number }[] }).rejectedErrors?.[0]
         ?.responseCode;
       throw code === undefined ? error : Object.assign(error, { responseCode: code });
@@ -40,9 +39,11 @@ function field(error: unknown, name: string): unknown {
 
 /**
  * True when the server refused the message for good (a 5xx reply, such as "mailbox unavailable"): trying again
- * would get the same answer. A 4xx reply, a timeout or a connection that fails may work later.
+ * would get the same answer. A 4xx reply, a timeout or a connection that fails may work later, and so may a refused
+ * login (535): that is Lethe's SMTP settings, not the message, and mail must wait until they are put right.
  */
 export function isPermanentFailure(error: unknown): boolean {
+  if (field(error, 'code') === 'EAUTH') return false;
   const code = field(error, 'responseCode');
   return typeof code === 'number' && code >= 500 && code <= 599;
 }

@@ -38,7 +38,10 @@ function dueFrom(settings: DueSettings): RawBuilder<unknown> {
           select 1 from requests r
           where r.subject_id = s.id and r.kind = 'purge' and r.dry_run = 0 and r.purge_type_id = t.id
             and r.status in ('succeeded', 'cancelled')
-            and r.created_at >= case
+            -- coalesce (created_at is never null) keeps SQLite off the (kind, created_at) index here: with it, each
+            -- subject read every purge made since its status changed, a time that grew with the square of the
+            -- deleted subjects. Looked up by subject (requests_subject_finished), it stays linear.
+            and coalesce(r.created_at, '') >= case
               when t.reapplied_at is not null and t.reapplied_at > s.status_changed_at then t.reapplied_at
               else s.status_changed_at end)`;
 }

@@ -1,4 +1,5 @@
 import { isoNow, type RequestsTable } from '../../store/index.js';
+import { markAnonymisedSupportUsers } from '../anonymisation/support-users/mark-anonymised-subjects.js';
 import { recordAuditEach } from '../audit/index.js';
 import type { Engine } from '../engine.js';
 import {
@@ -200,6 +201,12 @@ export async function finishRequests(
         };
       },
     );
+    // Lethe's side of "Anonymize user" (the subject renamed here once the host's part succeeded) commits with the
+    // requests' end: a worker killed between the two would leave it undone, with nothing left to run it again.
+    const purged = finished.filter((f) => f.kind === 'purge' && f.status === 'succeeded').map((f) => f.id);
+    if (purged.length > 0) {
+      await markAnonymisedSupportUsers(engine, `worker:${workerId}`, { requestIds: purged }, trx);
+    }
     return finished;
   });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
+import { isLetheError } from '../../errors/index.js';
 import type { ItemKey, ItemRunResult } from '../../items/index.js';
 import { isoNow } from '../../store/index.js';
 import type { Engine } from '../engine.js';
@@ -61,7 +62,8 @@ export function packageFileName(requestId: number): string {
  * the items an interrupted one finished), writing each item's result row as soon as the item finishes. A cancel is
  * seen after each item: the package is abandoned and the remaining items are cancelled. On success the request
  * records the package's path, size, sha256, expiry (now + exportRetentionDays) and an unguessable download token.
- * A request with a failed item ends `failed` and its package is removed.
+ * A request with a failed item ends `failed` and its package is removed. When the disk is full the request ends
+ * `failed` at once with LETHE_E_DISK_FULL, and nothing of its package is left.
  */
 export async function runExport(
   engine: Engine,
@@ -143,6 +145,12 @@ export async function runExport(
       if (reason instanceof Stop) {
         if (reason.reason === 'lost') return [];
         return finishRequests(engine, ctx.workerId, [{ row, steps, stopped: reason.message }]);
+      }
+      if (isLetheError(error) && error.code === 'LETHE_E_DISK_FULL') {
+        // Another attempt now would fill the disk again: the export fails, saying why; a new one can follow.
+        return finishRequests(engine, ctx.workerId, [
+          { row, steps, status: 'failed', error: `${error.code}: ${error.message}` },
+        ]);
       }
       throw error;
     }

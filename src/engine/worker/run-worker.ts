@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { messageOf } from '../../errors/index.js';
-import { markAnonymisedSupportUsers } from '../anonymisation/support-users/mark-anonymised-subjects.js';
+import { isLetheError, messageOf } from '../../errors/index.js';
+import { isConnectionLost } from '../../store/index.js';
 import type { Engine } from '../engine.js';
 import type { RequestRow } from '../requests/index.js';
 import { claimWork } from './claim-work.js';
@@ -22,6 +22,8 @@ export interface RunWorkerOptions {
   onProgress?: (event: WorkerEvent) => void;
   /** Which scheduled jobs `once` runs: those that are `due` (default), `all`, or `none`. */
   jobs?: JobMode;
+  /** How many job runs a long-running worker keeps for its summary (`keptJobRuns` by default). */
+  keepJobRuns?: number;
   /** Called when an export package is ready (its request succeeded); by default the subject is emailed (notify). */
   onExportReady?: (engine: Engine, requestId: number, subjectId: string) => Promise<void>;
 }
@@ -31,8 +33,14 @@ export interface WorkerSummary {
   /** Requests this worker finished, by final status. */
   finished: Record<string, number>;
   requests: number;
+  /** The scheduled job runs, oldest first: a long-running worker keeps only the last `keptJobRuns`. */
   jobs: JobRun[];
+  /** How many older job runs a long-running worker let go of, to keep its memory flat. */
+  jobRunsDropped: number;
 }
+
+/** Job runs a long-running worker keeps for its summary (about a day's worth at the default intervals). */
+export const keptJobRuns = 1000;
 
 export function newWorkerId(): string {
   return `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
@@ -49,6 +57,46 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Why an attempt stopped, as the request records it: a LetheError with its code, and a lost store connection said
+ * as such (the server restarted or ended the session), whatever words the driver used.
+ */
+function attemptError(error: unknown): string {
+  if (isLetheError(error)) return `${error.code}: ${error.message}`;
+  if (isConnectionLost(error)) {
+    return `LETHE_E_STORE_UNAVAILABLE: the worker lost its connection to the store while it ran this request (${messageOf(error)}).`;
+  }
+  return messageOf(error);
+}
+
+/**
+ * Gives claimed requests back after a failed attempt (releaseClaim), trying a few times: after the server ended
+ * the pool's sessions, the next ones it hands out may be about to fail too. If the store stays unreachable, the
+ * lease runs out and the request is claimed again, or swept once its attempts are used.
+ */
+async function giveBack(
+  engine: Engine,
+  ctx: WorkerContext,
+  rows: RequestRow[],
+  reason: string,
+): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await releaseClaim(engine, ctx.workerId, rows, reason);
+      return;
+    } catch (failure) {
+      if (tries === 3) {
+        ctx.emit({
+          type: 'error',
+          message: `Request ${rows.map((r) => r.id).join(', ')} could not be given back (${messageOf(failure)}): its lease will run out.`,
+        });
+        return;
+      }
+      await sleep(200 * tries);
+    }
+  }
 }
 
 /** Claims and runs the next piece of work; false when the queue had nothing claimable. */
@@ -77,8 +125,9 @@ export async function runNext(
     }
     return await runPurgeBatch(engine, ctx, rows);
   } catch (error) {
-    ctx.emit({ type: 'error', message: `Request ${rows.map((r) => r.id).join(', ')}: ${messageOf(error)}` });
-    await releaseClaim(engine, ctx.workerId, rows, messageOf(error)).catch(() => undefined);
+    const reason = attemptError(error);
+    ctx.emit({ type: 'error', message: `Request ${rows.map((r) => r.id).join(', ')}: ${reason}` });
+    await giveBack(engine, ctx, rows, reason);
     return [];
   }
 }
@@ -90,7 +139,7 @@ export async function runNext(
  */
 export async function runWorker(engine: Engine, options: RunWorkerOptions = {}): Promise<WorkerSummary> {
   const workerId = options.workerId ?? newWorkerId();
-  const summary: WorkerSummary = { workerId, finished: {}, requests: 0, jobs: [] };
+  const summary: WorkerSummary = { workerId, finished: {}, requests: 0, jobs: [], jobRunsDropped: 0 };
   const ctx: WorkerContext = {
     workerId,
     emit(event) {
@@ -104,16 +153,6 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
       ctx.emit({ type: 'finished', requestId: f.id, kind: f.kind, status: f.status, error: f.error });
     }
   };
-  // Lethe's side of "Anonymize user": once the host's part succeeded, the subject is renamed and inactivated here.
-  const afterFinished = async (finished: Finished[]) => {
-    const ids = finished.filter((f) => f.kind === 'purge' && f.status === 'succeeded').map((f) => f.id);
-    if (ids.length === 0) return;
-    try {
-      await markAnonymisedSupportUsers(engine, `worker:${workerId}`, { requestIds: ids });
-    } catch (error) {
-      ctx.emit({ type: 'error', message: messageOf(error) });
-    }
-  };
   const signal = options.signal;
   if (options.once) {
     summary.jobs = await runDueJobs(engine, ctx, { mode: options.jobs ?? 'due', once: true });
@@ -121,11 +160,18 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
       const finished = await runNext(engine, ctx, options);
       if (!finished) break;
       count(finished);
-      await afterFinished(finished);
     }
     return summary;
   }
-  const scheduler = new Scheduler(engine, ctx, (run) => summary.jobs.push(run));
+  const scheduler = new Scheduler(engine, ctx, (run) => {
+    summary.jobs.push(run);
+    const keep = options.keepJobRuns ?? keptJobRuns;
+    const excess = summary.jobs.length - keep;
+    if (excess > 0) {
+      summary.jobs.splice(0, excess);
+      summary.jobRunsDropped += excess;
+    }
+  });
   try {
     while (!signal?.aborted) {
       let finished: Finished[] | undefined;
@@ -135,10 +181,8 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
         // The store is unreachable: wait and try again.
         ctx.emit({ type: 'error', message: messageOf(error) });
       }
-      if (finished) {
-        count(finished);
-        await afterFinished(finished);
-      } else await sleep(engine.config.worker.pollMs, signal);
+      if (finished) count(finished);
+      else await sleep(engine.config.worker.pollMs, signal);
     }
   } finally {
     await scheduler.stop();

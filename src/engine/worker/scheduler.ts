@@ -11,6 +11,9 @@ export interface JobRun {
   job: string;
   result?: unknown;
   error?: string;
+  /** When the run started and ended (ISO), so that runs in several workers can be laid side by side. */
+  startedAt: string;
+  finishedAt: string;
 }
 
 function secondsAgo(seconds: number): string {
@@ -79,10 +82,10 @@ async function runJob(engine: Engine, ctx: WorkerContext, job: ScheduledJob): Pr
   try {
     const result = await job.run(engine);
     ctx.emit({ type: 'job', job: job.name, result });
-    return { job: job.name, result };
+    return { job: job.name, result, startedAt, finishedAt: isoNow() };
   } catch (error) {
     ctx.emit({ type: 'job-error', job: job.name, message: messageOf(error) });
-    return { job: job.name, error: messageOf(error) };
+    return { job: job.name, error: messageOf(error), startedAt, finishedAt: isoNow() };
   } finally {
     clearInterval(beat);
     // The run counts from its start, so that the interval is kept from start to start.

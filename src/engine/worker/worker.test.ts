@@ -181,4 +181,23 @@ describeEachStore('worker', ({ store }) => {
     const { requests } = await listRequests(engine, { kind: 'purge' });
     expect(requests.filter((r) => r.status === 'running')).toEqual([]);
   });
+
+  it('keeps only the last job runs of a long-running worker, and counts those it let go of', async () => {
+    const { engine } = await setup(store(), {
+      config: { worker: { pollMs: 20, purgeScanInterval: 0.2, maintenanceInterval: 0.2 } },
+    });
+    const controller = new AbortController();
+    let jobRuns = 0;
+    const summary = await runWorker(engine, {
+      signal: controller.signal,
+      keepJobRuns: 3,
+      onProgress: (e) => {
+        if (e.type === 'job' && ++jobRuns === 6) controller.abort();
+      },
+    });
+    expect(summary.jobs).toHaveLength(3);
+    expect(summary.jobRunsDropped).toBe(jobRuns - 3);
+    const last = summary.jobs.at(-1)?.finishedAt ?? '';
+    expect(summary.jobs.every((run) => run.startedAt <= last)).toBe(true);
+  });
 });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { idList, isoNow, textList } from '../../../store/index.js';
 import { recordAuditEach } from '../../audit/index.js';
-import type { Actor, Engine } from '../../engine.js';
+import type { Actor, Db, Engine } from '../../engine.js';
 import { supportKind, supportUserItemKey } from './support-constants.js';
 
 /** How an anonymised support user looks in Lethe, as in the helpdesk: renamed, without email, inactive. */
@@ -28,17 +28,19 @@ export interface MarkedSubject {
  * as `subject.anonymise` (one event each, or one listing them all above 100). Idempotent: subjects already marked
  * are left alone. With `subjectIds`, only those are looked at; with `requestIds` (the worker, after a batch), only
  * the subjects of those requests. The CLI calls it after `--wait`, and `anonymiseSupportUsers` calls it for the
- * subjects it is given.
+ * subjects it is given. With `trx`, it works inside that transaction (the worker's, which ends the requests: so
+ * that a worker killed after the requests ended cannot leave this undone), else in one of its own.
  */
 export async function markAnonymisedSupportUsers(
   engine: Engine,
   actor: Actor,
   options: { subjectIds?: readonly string[]; requestIds?: readonly number[]; itemKey?: string } = {},
+  trx?: Db,
 ): Promise<MarkedSubject[]> {
   const key = options.itemKey ?? supportUserItemKey;
   if (options.subjectIds?.length === 0 || options.requestIds?.length === 0) return [];
   const dialect = engine.store.dialect;
-  let query = engine.db
+  let query = (trx ?? engine.db)
     .selectFrom('subjects as s')
     .innerJoin('requests as r', 'r.subject_id', 's.id')
     .innerJoin('request_items as ri', (join) =>
@@ -71,7 +73,7 @@ export async function markAnonymisedSupportUsers(
     from: row.status,
     to: row.status === 'active' ? 'suspended' : row.status,
   }));
-  await engine.db.transaction().execute(async (trx) => {
+  const write = async (trx: Db) => {
     const now = isoNow();
     const activated = marked.filter((m) => m.from !== m.to).map((m) => m.subjectId);
     if (activated.length > 0) {
@@ -131,6 +133,8 @@ export async function markAnonymisedSupportUsers(
         details: { count: all.length, subjects: all.map((m) => ({ subject: m.subjectId, ...details(m) })) },
       }),
     );
-  });
+  };
+  if (trx) await write(trx);
+  else await engine.db.transaction().execute(write);
   return marked;
 }
