@@ -40,6 +40,8 @@ describe('parseDatabaseUrl', () => {
 
   it('hides passwords', () => {
     expect(redactUrl('postgres://u:secret@h/db')).toBe('postgres://u:***@h/db');
+    expect(redactUrl('mysql://u:se@c/ret@h/db')).toBe('mysql://u:***@h/db');
+    expect(redactUrl('sqlite:campus.db')).toBe('sqlite:campus.db');
     expect(() => parseDatabaseUrl('oracle://u:secret@h/db')).toThrow(/oracle:\/\/u:\*\*\*@h\/db/);
   });
 });

@@ -10,9 +10,12 @@ export interface ParsedDatabaseUrl {
   schema?: string;
 }
 
-/** Hides the password of a URL, for messages and logs. */
+/**
+ * Hides the password of a URL, for messages and logs: everything from the first `:` after the user name to the last
+ * `@`, so that a password with an unencoded `@` or `/` is hidden whole.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^:@/?#]*):.*@/i, '$1$2:***@');
 }
 
 function bad(url: string, why: string): LetheError {

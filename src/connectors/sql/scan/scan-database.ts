@@ -6,6 +6,7 @@ import {
   type ColumnInfo,
   type DbSchema,
   foreignKeysTo,
+  redactUrl,
   type SqlConnection,
   type TableInfo,
 } from '../connection/index.js';
@@ -220,9 +221,11 @@ export async function scanDatabase(connection: SqlConnection, options: ScanOptio
       entry;
   }
   const s = subjects;
+  const givenUrl = options.databaseUrl ?? connection.url;
+  const databaseUrl = redactUrl(givenUrl);
   const draft: Record<string, unknown> = {
     version: 1,
-    database: options.databaseUrl ?? connection.url,
+    database: databaseUrl,
     subjects: {
       table: s.table.name,
       id: s.id.name,
@@ -241,6 +244,14 @@ export async function scanDatabase(connection: SqlConnection, options: ScanOptio
     ' Every line is a guess: review each item (its link, what to export, how to anonymise, whether to delete),',
     ' then run `lethe dataset check FILE --coverage` until it passes. See docs/dataset.md.',
   ].join('\n');
+  if (databaseUrl !== givenUrl) {
+    commentKey(
+      doc.contents,
+      'database',
+      ' The password is not written here: put the URL in an environment variable and write database: "$' +
+        '{VAR}" (docs/dataset.md).',
+    );
+  }
   commentKey(doc.contents, 'subjects', ` guessed: ${s.table.name} (${s.reasons.join(', ')})`);
   const componentsNode = doc.get('components', true);
   for (const item of items) {
