@@ -6,12 +6,17 @@ import { pathToFileURL } from 'node:url';
 import { type Config, configSchema } from '../src/config/index.js';
 import { openEngine } from '../src/engine/open-engine.js';
 import { importSubjects } from '../src/engine/subjects/index.js';
+import type { BenchFigure } from './bench-figure.js';
+import { measured } from './bench-stats.js';
+import { figureLine } from './results-report.js';
 
 export interface BenchSubjectImportOptions {
   /** How many subjects to import (default 50,000). */
   subjects?: number;
   /** The store to import into; a fresh SQLite file in a temp folder by default. */
   store?: string;
+  /** Runs (each into a fresh store); 3 by default. */
+  runs?: number;
 }
 
 function* jsonl(n: number): Generator<string> {
@@ -27,13 +32,13 @@ function* jsonl(n: number): Generator<string> {
   }
 }
 
-/** Imports subjects from JSONL into a fresh store and reports the rate, in subjects per second. */
-export async function benchSubjectImport(
-  options: BenchSubjectImportOptions = {},
-): Promise<{ name: string; value: number; unit: string }> {
-  const n = options.subjects ?? 50_000;
-  const dir = mkdtempSync(join(tmpdir(), 'lethe-bench-import-'));
-  const values = configSchema.parse({ store: options.store ?? `sqlite:${join(dir, 'lethe.db')}` });
+/** Imports `n` subjects from JSONL into a fresh store in `dir`; returns subjects per second. */
+async function importOnce(
+  n: number,
+  dir: string,
+  store: string | undefined,
+): Promise<{ rate: number; dialect: string }> {
+  const values = configSchema.parse({ store: store ?? `sqlite:${join(dir, 'lethe.db')}` });
   const config: Config = { ...values, baseDir: dir, file: undefined, filesDir: join(dir, values.files) };
   const { engine, close } = await openEngine(config);
   try {
@@ -45,18 +50,34 @@ export async function benchSubjectImport(
         `The import created ${result.created} of ${n} subjects (${result.errors.length} errors).`,
       );
     }
-    return {
-      name: `subject import, ${n} subjects from JSONL (${engine.store.dialect})`,
-      value: Math.round(n / seconds),
-      unit: 'subjects/s',
-    };
+    return { rate: n / seconds, dialect: engine.store.dialect };
   } finally {
     await close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * Imports subjects from JSONL into a fresh store, `runs` times (3 by default), and reports the rate in subjects per
+ * second. A `store` given is used by one run only (it is not emptied between runs).
+ */
+export async function benchSubjectImport(options: BenchSubjectImportOptions = {}): Promise<BenchFigure> {
+  const n = options.subjects ?? 50_000;
+  const runs = options.store ? 1 : (options.runs ?? 3);
+  const rates: number[] = [];
+  let dialect = '';
+  for (let i = 0; i < runs; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'lethe-bench-import-'));
+    try {
+      const run = await importOnce(n, dir, options.store);
+      rates.push(run.rate);
+      dialect = run.dialect;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  return measured(`subject import, ${n} subjects from JSONL (${dialect})`, 'subjects/s', rates);
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const result = await benchSubjectImport();
-  console.log(`${result.name}: ${result.value} ${result.unit}`);
+  console.log(figureLine(await benchSubjectImport()));
 }

@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../../src/config/index.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import { openEngine } from '../../../src/engine/open-engine.js';
-import { changeStatus, importSubjects, registerSubject } from '../../../src/engine/subjects/index.js';
-import { campusAnonymousUser, campusSubjects, generateCampus } from '../generate.js';
+import { changeStatus } from '../../../src/engine/subjects/index.js';
+import { campusAnonymousUser, generateCampus } from '../generate.js';
 import { createDemoAccounts, demoLogins } from './demo-accounts.js';
 import { createDemoTypes } from './demo-types.js';
+import { registerCampusPeople } from './register-campus-people.js';
 
 export interface DemoOptions {
   dir: string;
@@ -145,33 +146,7 @@ function anonymousUserIdOf(campusDatabase: string): string {
 }
 
 async function registerCampusSubjects(engine: Engine, campusDatabase: string): Promise<void> {
-  const people = [...campusSubjects(campusDatabase)];
-  // Subjects are registered active, then moved to their host status, so their status history is real.
-  const lines = people.map((p) =>
-    JSON.stringify({
-      id: p.id,
-      username: p.username,
-      email: p.email,
-      fullName: p.fullName,
-      kind: p.kind,
-      status: p.legacy ? p.status : 'active',
-      legacy: p.legacy,
-      ...(p.legacy ? { statusChangedAt: p.statusChangedAt } : {}),
-    }),
-  );
-  const result = await importSubjects(engine, actor, lines);
-  if (result.errors.length > 0) {
-    throw new Error(`The campus subjects did not import: ${result.errors.map((e) => e.message).join('; ')}`);
-  }
-  // The host's own anonymous user becomes Lethe's, so anonymised content points at a real host user.
-  const anonymous = campusAnonymousUser(campusDatabase);
-  await registerSubject(engine, actor, {
-    id: anonymous.id,
-    username: anonymous.username,
-    email: anonymous.email,
-    fullName: anonymous.fullName,
-    kind: 'system',
-  });
+  const { people } = await registerCampusPeople(engine, actor, campusDatabase);
   for (const status of ['suspended', 'deleted'] as const) {
     const ids = people.filter((p) => !p.legacy && p.status === status).map((p) => p.id);
     if (ids.length > 0) await changeStatus(engine, actor, ids, status);
