@@ -29,11 +29,15 @@ function maxLength(type: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Reads tables, columns, primary keys and foreign keys from SQLite's catalogue. */
+/**
+ * Reads tables, columns, primary keys and foreign keys from SQLite's catalogue. Only ordinary tables of the main
+ * schema: a virtual table (a full-text index, say) and its shadow tables hold what the database derives from the
+ * ordinary ones, and follow them.
+ */
 export function introspectSqlite(db: SqliteDatabase.Database): DbSchema {
   const names = db
     .prepare(
-      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+      "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
     )
     .all() as Array<{ name: string }>;
   const tables: TableInfo[] = [];
