@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import pg from 'pg';
 import { LetheError, messageOf } from '../errors/index.js';
+import { StatementCache } from '../sqlite/statement-cache.js';
 import type { Database } from './database.js';
 import type { StoreDialect } from './dialect-name.js';
 import { migrateToLatest } from './migrate.js';
@@ -63,7 +64,10 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
-    db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database: sqlite }) });
+    // Kysely prepares each query anew: the store's statements are kept instead (see StatementCache).
+    const statements = new StatementCache(sqlite);
+    const database = { prepare: (sql: string) => statements.prepare(sql), close: () => sqlite.close() };
+    db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database }) });
   } else {
     const pool = new pg.Pool({
       connectionString: parsed.target,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { LetheError, messageOf } from '../../../../errors/index.js';
+import { StatementCache } from '../../../../sqlite/statement-cache.js';
 import type {
   Row,
   SqlConnection,
@@ -69,19 +70,21 @@ export class SqliteConnection implements SqlConnection {
   readonly dialect = sqliteDialect;
   readonly url: string;
   readonly #db: SqliteDatabase.Database;
+  readonly #statements: StatementCache;
   readonly #lock = new Lock();
   readonly #direct: SqlExecutor;
   readonly #retry: RetryOnDeadlockOptions;
 
   private constructor(db: SqliteDatabase.Database, url: string, retry: RetryOnDeadlockOptions) {
     this.#db = db;
+    this.#statements = new StatementCache(db);
     this.url = url;
     this.#retry = retry;
     this.#direct = {
       query: async <R extends Row = Row>(sql: string, params: readonly SqlValue[] = []) =>
-        this.#db.prepare(sql).all(...params.map(bindable)) as R[],
+        this.#statements.prepare(sql).all(...params.map(bindable)) as R[],
       execute: async (sql: string, params: readonly SqlValue[] = []) =>
-        this.#db.prepare(sql).run(...params.map(bindable)).changes,
+        this.#statements.prepare(sql).run(...params.map(bindable)).changes,
     };
   }
 
