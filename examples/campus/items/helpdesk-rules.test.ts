@@ -390,6 +390,9 @@ describe('the helpdesk email plan, found by LIKE, by the search index or by one 
       address.map((a) => `x${a}`),
       address.map((a) => `é${a}`),
       address.map((a) => `${a}ü`),
+      address.map((a) => `𝐀${a}\u0301`),
+      address.map((a) => `\u{E000}${a}`),
+      fc.constantFrom('\u0301', '\u0903', '\u20dd', '\u1ab0', '\u200d', '\u00b7', '\u02b0', '_'),
       address.map((a) => `${a}.org`),
       address.map((a) => `${a}-b`),
       address.map((a) => `${a}.`),
@@ -440,7 +443,11 @@ describe('the helpdesk email plan, found by LIKE, by the search index or by one 
       hostile.join(' '),
     );
     email(201, 2, 'outgoing', users.alex.id, users.alex.email, hostile.join(','), '', '', 'hello');
-    const subjects = hostile.map((address, i) => ({ id: `hostile-${i}`, email: address }));
+    const subjects = hostile.map((address, i) => ({
+      ...ref(users.lena),
+      id: `hostile-${i}`,
+      email: address,
+    }));
     for (const subject of subjects) expectSameThreeWays([subject]);
     expect(threeWays(subjects).index.blank).toContain(201);
   });
@@ -471,5 +478,9 @@ describe('mentionsAddress', () => {
     expect(mentionsAddress('ésam@acme.example', 'sam@acme.example')).toBe(false);
     expect(mentionsAddress('sam@acme.exampleü', 'sam@acme.example')).toBe(false);
     expect(mentionsAddress('(sam@acme.example)', 'sam@acme.example')).toBe(true);
+    expect(mentionsAddress('𝐀sam@acme.example', 'sam@acme.example')).toBe(false);
+    expect(mentionsAddress('sam@acme.example\u0301', 'sam@acme.example')).toBe(false);
+    expect(mentionsAddress('sam@acme.example\u200d', 'sam@acme.example')).toBe(true);
+    expect(mentionsAddress('SAM@ACME.EXAMPLE.', 'sam@acme.example')).toBe(true);
   });
 });

@@ -34,29 +34,57 @@ function splitList(list: string): string[] {
     .filter((a) => a !== '');
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * A letter, digit, mark or private-use character of any script. The search index's tokenizer (FTS5 unicode61) keeps
+ * letters, digits, private-use characters and the diacritics it folds inside a word: this is a little wider, so an
+ * address the rule finds whole always stands as whole words in the index (see `indexHits`).
+ */
+const wordChar = /^[\p{L}\p{N}\p{M}\p{Co}]$/u;
+
+/** The whole character (a surrogate pair counts as one) that ends right before `index`. */
+function charBefore(text: string, index: number): string | undefined {
+  if (index <= 0) return undefined;
+  const low = text.charCodeAt(index - 1);
+  const high = index >= 2 ? text.charCodeAt(index - 2) : 0;
+  const pair = low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
+  return text.slice(pair ? index - 2 : index - 1, index);
 }
 
-/** The patterns of the addresses looked for lately (a batch's worth), so that each is compiled once. */
-const mentionPatterns = new Map<string, RegExp>();
+/** The whole character that starts at `index`. */
+function charAt(text: string, index: number): string | undefined {
+  const code = text.codePointAt(index);
+  return code === undefined ? undefined : String.fromCodePoint(code);
+}
+
+/** Whether the character right before an address makes it part of a longer one. */
+function continuesBefore(char: string | undefined): boolean {
+  return char !== undefined && (wordChar.test(char) || '._%+-'.includes(char));
+}
+
+/** Whether the text right after an address makes it part of a longer one. */
+function continuesAfter(text: string, end: number): boolean {
+  const char = charAt(text, end);
+  if (char === undefined) return false;
+  if (char === '-' || wordChar.test(char)) return true;
+  const next = charAt(text, end + 1);
+  return char === '.' && next !== undefined && wordChar.test(next);
+}
 
 /**
- * Whether `address` appears in `text` as a whole address (not inside a longer one): not right after a letter, digit
- * or `._%+-`, nor right before a letter, digit, `-` or a dot and a letter or digit. Letters and digits of any
- * script, so that the rule never finds an address where the search index's words (see `indexHits`) don't.
+ * Whether `address` appears in `text` as a whole address (not inside a longer one), in any letter case: not right
+ * after a letter, digit or `._%+-`, nor right before a letter, digit, `-` or a dot and a letter or digit. Letters,
+ * digits and marks of any script (see `wordChar`), so that the rule never finds an address where the search index's
+ * words (see `indexHits`) don't: an accent right after an address makes another address.
  */
 export function mentionsAddress(text: string, address: string): boolean {
-  let pattern = mentionPatterns.get(address);
-  if (!pattern) {
-    pattern = new RegExp(
-      `(?<![\\p{L}\\p{N}._%+-])${escapeRegExp(address)}(?![\\p{L}\\p{N}-]|\\.[\\p{L}\\p{N}])`,
-      'iu',
-    );
-    if (mentionPatterns.size >= 10_000) mentionPatterns.clear();
-    mentionPatterns.set(address, pattern);
+  const needle = address.toLowerCase();
+  if (needle === '') return false;
+  const haystack = text.toLowerCase();
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) {
+    if (!continuesBefore(charBefore(haystack, at)) && !continuesAfter(haystack, at + needle.length))
+      return true;
   }
-  return pattern.test(text);
+  return false;
 }
 
 /** Each subject with their campus user id and their addresses (Lethe's and the campus's), lower-cased. */
@@ -165,7 +193,7 @@ function* indexHits(campus: CampusDatabase, pairs: readonly Pair[]): Generator<E
   const wordless: Pair[] = [];
   for (const pair of pairs) {
     const [userId, address] = pair;
-    if (address !== null && !/[\p{L}\p{N}]/u.test(address)) {
+    if (address !== null && ![...address].some((char) => wordChar.test(char))) {
       wordless.push(pair);
       continue;
     }
