@@ -20,14 +20,14 @@ describe('StatementCache', () => {
     expect(cache.size).toBe(2);
   });
 
-  it('keeps at most its size, dropping the least recently used', () => {
+  it('keeps at most its size, dropping the oldest', () => {
     const cache = new StatementCache(db, 2);
     const one = cache.prepare('SELECT 1');
-    cache.prepare('SELECT 2');
-    cache.prepare('SELECT 1'); // used again: SELECT 2 is now the oldest
+    const two = cache.prepare('SELECT 2');
     cache.prepare('SELECT 3');
     expect(cache.size).toBe(2);
-    expect(cache.prepare('SELECT 1')).toBe(one);
+    expect(cache.prepare('SELECT 2')).toBe(two);
+    expect(cache.prepare('SELECT 1')).not.toBe(one);
     expect(cache.size).toBe(2);
   });
 

@@ -3,7 +3,7 @@ import { LetheError } from '../../errors/index.js';
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Engine } from '../engine.js';
-import { type Account, findAccount } from './account.js';
+import { type Account, findAccount, rowsToAccounts } from './account.js';
 import { usernameSchema } from './account-input.js';
 import { resumeActing, sessionActor } from './act-as.js';
 import { defaultLoginPolicy, type LoginPolicy } from './login-policy.js';
@@ -219,10 +219,32 @@ export async function login(
 export async function resolveSession(engine: Engine, secret: string): Promise<Session | undefined> {
   if (secret.length === 0 || secret.length > 200) return undefined;
   const id = sha256(secret);
-  const row = await engine.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  // The session and its account in one read (every request of the console makes it).
+  const row = await engine.db
+    .selectFrom('sessions as s')
+    .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select([
+      's.account_id',
+      's.csrf_token',
+      's.expires_at',
+      's.last_seen_at',
+      's.acting_as_account_id',
+      's.acting_since',
+      'a.username',
+      'a.display_name',
+      'a.email',
+      'a.subject_id',
+      'a.password_hash',
+      'a.disabled',
+      'a.last_login_at',
+      'a.created_at',
+      'a.updated_at',
+    ])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
   const now = isoNow();
   if (!row || row.expires_at <= now) return undefined;
-  const account = await findAccount(engine.db, Number(row.account_id));
+  const [account] = await rowsToAccounts(engine.db, [{ ...row, id: Number(row.account_id) }]);
   if (!account || account.disabled) return undefined;
   if (Date.parse(now) - Date.parse(row.last_seen_at) > 60_000) {
     await engine.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();

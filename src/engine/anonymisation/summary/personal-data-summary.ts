@@ -115,10 +115,14 @@ function stateOf(count: number | null, error: string | undefined, done: DoneMark
  * result of a purge request). LETHE_E_INVALID_INPUT, LETHE_E_SUBJECT_UNKNOWN.
  */
 export async function personalDataSummary(engine: Engine, subjectId: string): Promise<PersonalDataSummary> {
-  const subject = await requireSubject(engine.db, subjectId);
+  // Three independent reads: on PostgreSQL they go out together.
+  const [subject, anonymous, done] = await Promise.all([
+    requireSubject(engine.db, subjectId),
+    getAnonymousUser(engine, 'system'),
+    latestErasures(engine.db, subjectId),
+  ]);
   const ref = toSubjectRef(subject);
-  const anonymousUser = toSubjectRef(await getAnonymousUser(engine, 'system'));
-  const done = await latestErasures(engine.db, subject.id);
+  const anonymousUser = toSubjectRef(anonymous);
   const components: SummaryComponent[] = [];
   const byComponent = new Map<string, SummaryComponent>();
   let total = 0;
