@@ -5,6 +5,7 @@ import { reportIndexesMigration } from './005-report-indexes.js';
 import { actAsMigration } from './006-act-as.js';
 import { outboxRetryMigration } from './007-outbox-retry.js';
 import { actorColumnsMigration } from './008-actor-columns.js';
+import { failedItemsIndexMigration } from './009-failed-items-index.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -16,4 +17,5 @@ export const migrations: readonly StoreMigration[] = [
   actAsMigration,
   outboxRetryMigration,
   actorColumnsMigration,
+  failedItemsIndexMigration,
 ];
