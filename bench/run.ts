@@ -89,6 +89,7 @@ for (const bench of benches) {
       failed = true;
       section.error = error instanceof Error ? error.message : String(error);
       process.stdout.write(`failed: ${section.error}\n`);
+      if (error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     }
   }
   section.seconds = (performance.now() - t0) / 1000;

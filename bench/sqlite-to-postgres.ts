@@ -27,7 +27,8 @@ export function schemaUrl(server: string, schema: string): string {
 
 /**
  * Copies a SQLite database (the campus) into a new PostgreSQL schema: tables, rows, then keys and indexes; returns
- * the server URL naming that schema.
+ * the server URL naming that schema. Ordinary tables only: a full-text index (a virtual table and its shadow tables)
+ * is SQLite's own.
  */
 export async function copyToPostgres(sqlitePath: string, server: string, schema: string): Promise<string> {
   const source = new Database(sqlitePath, { readonly: true });
@@ -38,7 +39,9 @@ export async function copyToPostgres(sqlitePath: string, server: string, schema:
     await client.query(`SET search_path = ${schema}`);
     const tables = source
       .prepare(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+        `SELECT m.name FROM sqlite_master AS m
+         JOIN pragma_table_list AS t ON t.schema = 'main' AND t.name = m.name AND t.type = 'table'
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY m.rowid`,
       )
       .all() as Array<{ name: string }>;
     const typeOf = (t: string) => {
