@@ -4,6 +4,7 @@ import { runWorker } from '../../engine/worker/index.js';
 import { messageOf } from '../../errors/index.js';
 import { createServer } from './create-server.js';
 import { exportReadyNotifier } from './export-ready-notifier.js';
+import { logUrl } from './log-url.js';
 import type { ServerOptions } from './server-options.js';
 import { defaultWebRoot } from './version.js';
 
@@ -58,7 +59,7 @@ export async function startServer(engine: Engine, options: StartServerOptions): 
             serializers: {
               req: (req: { method: string; url: string; ip?: string }) => ({
                 method: req.method,
-                url: req.url.replace(/\/downloads\/[^/?]+/, '/downloads/<token>'),
+                url: logUrl(req.url),
                 ip: req.ip,
               }),
             },
