@@ -14,6 +14,8 @@ export interface GlobalOptions {
 export interface CliContext {
   out: Output;
   config: Config;
+  /** The store named on the command line (`--store`) or by LETHE_STORE, not by a config file. */
+  explicitStore: string | undefined;
   /** The actor recorded in the audit trail for CLI actions. */
   actor: string;
   /** Opens the engine once per command, and closes it when the command ends. */
@@ -35,6 +37,7 @@ export function createCliContext(command: Command): CliContext {
   return {
     out: createOutput(Boolean(options.json)),
     config,
+    explicitStore: options.store ?? (process.env['LETHE_STORE'] || undefined),
     actor: `cli:${process.env['USER'] || userInfo().username || 'unknown'}`,
     async engine() {
       opened ??= await openEngine(config);

@@ -4,5 +4,5 @@ export type { StoreDialect } from './dialect-name.js';
 export { idList, type JsonColumn, jsonRows, textList } from './json-rows.js';
 export { migrateDown, migrateToLatest, migrationStatus } from './migrate.js';
 export { type OpenStoreOptions, openStore, type Store } from './open-store.js';
-export { parseStoreUrl } from './store-url.js';
+export { parseStoreUrl, redactStoreUrl } from './store-url.js';
 export { isoNow } from './time.js';

@@ -6,6 +6,8 @@ import { loadConfig } from '../../../src/config/index.js';
 import type { Engine } from '../../../src/engine/engine.js';
 import { openEngine } from '../../../src/engine/open-engine.js';
 import { changeStatus } from '../../../src/engine/subjects/index.js';
+import { LetheError } from '../../../src/errors/index.js';
+import { redactStoreUrl } from '../../../src/store/index.js';
 import { campusAnonymousUser, generateCampus } from '../generate.js';
 import { createDemoAccounts, demoLogins } from './demo-accounts.js';
 import { createDemoTypes } from './demo-types.js';
@@ -76,6 +78,9 @@ const actor = 'system:demo';
  * file, and the campus code module restricted to the items that must stay in code.
  * It starts from scratch each time.
  */
+/** The demo's store unless its options name another: a SQLite file beside the campus. */
+const defaultStore = 'sqlite:lethe.db';
+
 export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
   const dir = resolve(options.dir);
   mkdirSync(dir, { recursive: true });
@@ -102,7 +107,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
 
   const configFile = join(dir, 'lethe.config.json');
   const config = {
-    store: 'sqlite:lethe.db',
+    store: defaultStore as string,
     files: 'files',
     hashKey: randomBytes(24).toString('hex'),
     // The demo scans for due automatic purges every minute, so that deleting a user shows its purge quickly.
@@ -122,6 +127,15 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
   const opened = await openEngine(loadConfig({ file: configFile, env: {} }));
   try {
     const engine = opened.engine;
+    // The SQLite store was removed above; another store (a PostgreSQL schema) is never emptied by the demo.
+    const held = await engine.db.selectFrom('subjects').select('id').limit(1).executeTakeFirst();
+    if (held) {
+      throw new LetheError(
+        'LETHE_E_SUBJECT_EXISTS',
+        `The store ${redactStoreUrl(config.store)} already holds subjects: the demo builds into an empty store (a new PostgreSQL schema, say).`,
+        { store: redactStoreUrl(config.store) },
+      );
+    }
     await registerCampusSubjects(engine, campusDatabase);
     await createDemoTypes(engine, actor, anonymousUserIdOf(campusDatabase));
     await createDemoAccounts(engine, actor);
@@ -129,7 +143,7 @@ export async function buildDemo(options: DemoOptions): Promise<DemoSummary> {
       dir,
       configFile,
       campusDatabase,
-      store: join(dir, 'lethe.db'),
+      store: config.store === defaultStore ? join(dir, 'lethe.db') : redactStoreUrl(config.store),
       subjects: await subjectSummary(engine),
       items: engine.items.size,
       components: new Set(engine.items.list().map((i) => i.component)).size,

@@ -25,7 +25,13 @@ export function registerDemoCommand(program: Command): void {
     .option('--no-serve', 'build only; do not start the console')
     .action(
       action(async (ctx, o: DemoOptions) => {
-        const summary = await buildDemo({ dir: o.dir, users: o.users, seed: o.seed });
+        // --store or LETHE_STORE puts the demo's store there (a PostgreSQL schema, say); the config file records it.
+        const summary = await buildDemo({
+          dir: o.dir,
+          users: o.users,
+          seed: o.seed,
+          ...(ctx.explicitStore ? { config: { store: ctx.explicitStore } } : {}),
+        });
         ctx.out.result(summary, () =>
           [
             `Built the campus demo in ${summary.dir}`,
