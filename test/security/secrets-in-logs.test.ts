@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openConnection, scanDatabase } from '../../src/connectors/sql/index.js';
 import { openStore } from '../../src/store/index.js';
 import { repoRoot, runCli } from '../support/cli.js';
+import { readZipEntries } from '../support/read-zip-entries.js';
 import { closedPort, startSmtp, type TestSmtp } from '../support/smtp.js';
 import { createPgSchema, dropPgSchema } from '../support/stores.js';
 import { type LetheProcess, type LogLine, startLethe } from './lethe-process.js';
-import { readZipEntries } from './read-zip-entries.js';
 import { findSecrets, type Secret, type SecretHit, secretForms } from './secret-variants.js';
 
 /**
