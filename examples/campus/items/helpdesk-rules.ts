@@ -135,9 +135,9 @@ const emailColumns = `e.id AS id, e.kind AS kind, e.from_user_id AS from_user_id
     CASE WHEN e.kind = 'system' THEN e.subject || char(10) || e.body ELSE '' END AS text`;
 
 /*
- * Without the search index, for a few addresses, the SQL finds candidates with LIKE (case-insensitive for ASCII, like lower()), a superset:
- * an address inside a longer one, or `_` matching any character; the exact rules (list membership, whole-word
- * mentions) are then checked on each candidate.
+ * Without the search index, for a few addresses, the SQL finds candidates with LIKE (case-insensitive for ASCII,
+ * like lower()), a superset: an address inside a longer one, or `_` matching any character; the exact rules (list
+ * membership, whole-word mentions) are then checked on each candidate.
  */
 const hitSql = (values: string) => `WITH a(user_id, addr, pattern) AS (VALUES ${values})
   SELECT a.user_id AS user_id, a.addr AS addr, ${emailColumns}

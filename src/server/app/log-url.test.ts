@@ -22,8 +22,11 @@ describe('logUrl', () => {
     );
   });
 
-  it('hides values under hostile or malformed names, and keeps bare flags', () => {
-    expect(logUrl('/api/v1/x?%E0%A4%A=secret&flag&&limit=5')).toBe('/api/v1/x?<redacted>&flag&limit=5');
+  it('hides values under hostile or malformed names, and names that are not plain identifiers', () => {
+    expect(logUrl('/api/v1/x?%E0%A4%A=secret&flag&&limit=5')).toBe('/api/v1/x?<redacted>&<redacted>&limit=5');
     expect(logUrl('/api/v1/x?li%6Dit=7')).toBe('/api/v1/x?li%6Dit=7');
+    expect(logUrl('/api/v1/x?alice%40example.com&bob@x.example=1&dryRun')).toBe(
+      '/api/v1/x?<redacted>&<redacted>&dryRun',
+    );
   });
 });

@@ -36,14 +36,17 @@ export function logUrl(url: string): string {
     .filter((part) => part !== '')
     .map((part) => {
       const eq = part.indexOf('=');
-      if (eq === -1) return part;
+      const rawName = eq === -1 ? part : part.slice(0, eq);
       let name: string;
       try {
-        name = decodeURIComponent(part.slice(0, eq).replaceAll('+', ' '));
+        name = decodeURIComponent(rawName.replaceAll('+', ' '));
       } catch {
         return '<redacted>';
       }
-      return plainParameters.has(name) ? part : `${part.slice(0, eq)}=<redacted>`;
+      if (plainParameters.has(name)) return part;
+      // A name is the client's to choose: one that is not a plain identifier (an address, say) goes too.
+      if (eq === -1 || !/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(name)) return '<redacted>';
+      return `${rawName}=<redacted>`;
     });
   return `${path.slice(0, at)}?${parts.join('&')}`;
 }
