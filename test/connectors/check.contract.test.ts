@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { checkDataset, openConnection, parseDataset } from '../../src/connectors/sql/index.js';
 import { databaseChecksum } from './support/checksum.js';
-import { type ContractContext, openContract, testHashKey } from './support/contract-context.js';
-import { clearFixture, fixtureDataset, seedFixture } from './support/fixture.js';
-import { standardData } from './support/fixture-data.js';
+import { testHashKey } from './support/contract-context.js';
+import { fixtureDataset } from './support/fixture.js';
 import { dialectTargets } from './support/test-databases.js';
+import { useContract } from './support/use-contract.js';
 
 type Yaml = Record<string, unknown>;
 type Items = Record<string, Record<string, Record<string, unknown>>>;
@@ -21,7 +21,7 @@ function changed(
 
 for (const target of dialectTargets()) {
   describe(`dataset check [${target.dialect}]`, () => {
-    let c: ContractContext;
+    const c = useContract(target);
     const load = (yaml: string) =>
       parseDataset(yaml, {
         file: 'check.yaml',
@@ -30,15 +30,7 @@ for (const target of dialectTargets()) {
         hashKey: testHashKey,
       });
 
-    beforeAll(async () => {
-      c = await openContract(target);
-    });
-    afterAll(async () => {
-      await c?.close();
-    });
     beforeEach(async () => {
-      await clearFixture(c.connection);
-      await seedFixture(c.connection, standardData());
       await c.db.exec('DROP TABLE IF EXISTS notes');
       await c.db.exec('DROP TABLE IF EXISTS newsletter');
     });

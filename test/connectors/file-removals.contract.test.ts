@@ -1,16 +1,10 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FileRemovals, removalsDir } from '../../src/items/index.js';
-import {
-  type ContractContext,
-  eraseContext,
-  openContract,
-  writeFixtureFiles,
-} from './support/contract-context.js';
-import { clearFixture, seedFixture } from './support/fixture.js';
-import { standardData } from './support/fixture-data.js';
+import { eraseContext } from './support/contract-context.js';
 import { dialectTargets } from './support/test-databases.js';
+import { useContract } from './support/use-contract.js';
 
 /**
  * A dataset item that deletes rows naming files removes the files once the deletion is committed. A worker killed
@@ -19,7 +13,7 @@ import { dialectTargets } from './support/test-databases.js';
  */
 for (const target of dialectTargets()) {
   describe(`SQL connector: files removed after their rows, even after a killed run [${target.dialect}]`, () => {
-    let c: ContractContext;
+    const c = useContract(target, { files: true });
     /** The item's own records: named after its key, files/private (see dataset-item.ts). */
     const owner = 'files_private';
     const onDisk = (path: string) => existsSync(join(c.filesRoot, path));
@@ -28,16 +22,7 @@ for (const target of dialectTargets()) {
         ? readdirSync(removalsDir(c.filesRoot)).filter((n) => n.startsWith(`${owner}.`))
         : [];
 
-    beforeAll(async () => {
-      c = await openContract(target);
-    });
-    afterAll(async () => {
-      await c?.close();
-    });
     beforeEach(async () => {
-      await clearFixture(c.connection);
-      await seedFixture(c.connection, standardData());
-      writeFixtureFiles(c.filesRoot);
       rmSync(removalsDir(c.filesRoot), { recursive: true, force: true });
     });
 

@@ -1,22 +1,19 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatasetItems, parseDataset, readSubjects } from '../../src/connectors/sql/index.js';
 import type { ExportFile } from '../../src/items/index.js';
 import {
   batch,
-  type ContractContext,
   collect,
   eraseContext,
-  openContract,
   purge,
   subjectContext,
   testHashKey,
-  writeFixtureFiles,
 } from './support/contract-context.js';
-import { anonymousId, clearFixture, dumpFixture, fixtureDataset, seedFixture } from './support/fixture.js';
-import { standardData } from './support/fixture-data.js';
+import { anonymousId, dumpFixture, fixtureDataset } from './support/fixture.js';
 import { dialectTargets } from './support/test-databases.js';
+import { useContract } from './support/use-contract.js';
 
 async function readAll(file: ExportFile): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -26,18 +23,7 @@ async function readAll(file: ExportFile): Promise<Buffer> {
 
 for (const target of dialectTargets()) {
   describe(`SQL connector contract [${target.dialect}]`, () => {
-    let c: ContractContext;
-    beforeAll(async () => {
-      c = await openContract(target);
-    });
-    afterAll(async () => {
-      await c?.close();
-    });
-    beforeEach(async () => {
-      await clearFixture(c.connection);
-      await seedFixture(c.connection, standardData());
-      writeFixtureFiles(c.filesRoot);
-    });
+    const c = useContract(target, { files: true });
 
     it('orders items children first', () => {
       const order = [...c.items]
