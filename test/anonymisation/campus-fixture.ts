@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { closeItems, createItems } from '../../examples/campus/items/index.js';
@@ -9,6 +7,7 @@ import { updateSettings } from '../../src/engine/settings/index.js';
 import { changeStatus, registerSubject } from '../../src/engine/subjects/index.js';
 import type { Store } from '../../src/store/index.js';
 import { testEngine } from '../support/engine.js';
+import { testTempDir } from '../support/temp-root.js';
 
 const at = '2025-01-01T00:00:00.000Z';
 
@@ -57,7 +56,7 @@ export class CampusFixture {
   #seq = 0;
 
   constructor() {
-    this.path = join(mkdtempSync(join(tmpdir(), 'lethe-campus-')), 'campus.db');
+    this.path = join(testTempDir('lethe-campus-'), 'campus.db');
     this.db = new Database(this.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');

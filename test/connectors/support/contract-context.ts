@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createDatasetItems,
@@ -16,6 +15,7 @@ import type {
   SubjectContext,
   SubjectRef,
 } from '../../../src/items/index.js';
+import { testTempDir } from '../../support/temp-root.js';
 import { anonymousId, fixtureDataset, fixtureDdl } from './fixture.js';
 import { fixtureSubject } from './fixture-data.js';
 import { createTestDatabase, type DialectTarget, type TestDatabase } from './test-databases.js';
@@ -40,7 +40,7 @@ export async function openContract(
 ): Promise<ContractContext> {
   const db = await createTestDatabase(target);
   for (const ddl of fixtureDdl(target.dialect)) await db.exec(ddl);
-  const filesRoot = mkdtempSync(join(tmpdir(), 'lethe-files-'));
+  const filesRoot = testTempDir('lethe-files-');
   const connection = await openConnection(db.url);
   const dataset = parseDataset(yaml, {
     file: 'fixture.yaml',
