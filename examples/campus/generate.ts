@@ -71,7 +71,10 @@ export async function generateCampus(
       generateForums(builder);
       generateHelpdesk(builder);
     })();
-    db.pragma('journal_mode = DELETE');
+    // Left in the mode the campus application runs it in (see openCampusConnection): the mode is kept in the file,
+    // so that the processes that open it first (several workers at once) do not race to switch it, which fails one
+    // of them with "database is locked".
+    db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     const counts: Record<string, number> = {};
     for (const table of campusTables) {

@@ -21,7 +21,8 @@ export function campusDatabasePath(url: string): string {
 export function openCampusConnection(db: Database.Database): void {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.pragma('journal_mode = WAL');
+  // Switching takes an exclusive lock: only when the file is not in WAL mode already (a database built elsewhere).
+  if (db.pragma('journal_mode', { simple: true }) !== 'wal') db.pragma('journal_mode = WAL');
 }
 
 /**
