@@ -199,16 +199,6 @@ export async function copyStoreToPostgres(sqlitePath: string, url: string, schem
   }
 }
 
-export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Subject ids in the pristine store: every subject (not the anonymous user), and the active, non-legacy ones. */
 export function demoSubjects(build: DemoBuild): { all: string[]; active: string[] } {
   const sqlite = new Database(join(build.pristine, 'lethe.db'), { readonly: true });

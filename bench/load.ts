@@ -9,14 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchFigure } from './bench-figure.js';
-import {
-  buildDemo,
-  copyDemo,
-  copyStoreToPostgres,
-  type DemoBuild,
-  demoSubjects,
-  dropSchema,
-} from './load-demo.js';
+import { buildDemo, copyDemo, copyStoreToPostgres, type DemoBuild, demoSubjects } from './load-demo.js';
 import {
   type AdminSession,
   api,
@@ -29,6 +22,7 @@ import {
   workerLogSummary,
 } from './load-stack.js';
 import { startPurgeWorkload } from './load-workload.js';
+import { dropSchema } from './sqlite-to-postgres.js';
 
 export interface BenchLoadOptions {
   /** Campus users (20,000 by default). The demo is built once per process for each size. */
