@@ -54,32 +54,45 @@ const resultColumns: JsonColumn[] = [
 ];
 
 /**
- * Inserts the result rows of one item's run: ONE statement, whatever the batch's size. What the rows share is bound
- * once; the rest (request, status, count, message) comes as one JSON parameter. An existing row is kept.
+ * Inserts the result rows of one item's run, for the requests this worker still holds, in ONE statement whatever
+ * the batch's size: what the rows share is bound once, the rest (request, status, count, message) comes as one
+ * JSON parameter, and the join with `requests` keeps only the held ones (running, or cancelled while it ran). An
+ * existing row is kept. Returns the requests whose row it inserted. `cross join` makes SQLite read the values first
+ * and look each request up by its key; a plain join let it scan the values once per running request.
  */
-async function insertRun(db: Db, dialect: StoreDialect, rows: readonly ItemResultRow[]): Promise<void> {
+async function insertHeld(
+  db: Db,
+  dialect: StoreDialect,
+  workerId: string,
+  rows: readonly ItemResultRow[],
+): Promise<Set<number>> {
   const first = rows[0] as ItemResultRow;
   const values = jsonRows(
     dialect,
     resultColumns,
     rows.map((r) => [r.requestId, r.result.status, r.result.count, r.result.message ?? null]),
   );
-  await sql`insert into request_items
+  const inserted = await sql<{ request_id: number | string }>`insert into request_items
       (request_id, item_key, mode, status, count, message, started_at, finished_at, duration_ms)
     select v.request_id, cast(${first.key} as varchar(255)), cast(${first.mode} as varchar(16)), v.status, v.count,
       v.message, cast(${first.startedAt} as varchar(32)), cast(${first.finishedAt} as varchar(32)),
       cast(${first.durationMs} as integer)
     from ${values} as v
-    where true
-    on conflict (request_id, item_key) do nothing`.execute(db);
+    cross join requests as r
+    where r.id = v.request_id and r.lease_owner = ${workerId} and r.status in ('running', 'cancelled')
+    on conflict (request_id, item_key) do nothing
+    returning request_id`.execute(db);
+  return new Set(inserted.rows.map((row) => Number(row.request_id)));
 }
 
 /**
- * Writes one item's results, one row per request, right after the item finished, in one transaction, and only for
- * the requests this worker still holds (a request whose lease ran out and was taken over belongs to its new
- * worker). An existing row is kept: each item of a request has exactly one result. Returns the requests still held.
+ * Writes one item's results, one row per request, right after the item finished, and only for the requests this
+ * worker still holds (a request whose lease ran out and was taken over belongs to its new worker). An existing row
+ * is kept: each item of a request has exactly one result. Returns the requests still held.
  * Holding is read, not locked: the lease is kept alive by the LeaseKeeper's heartbeat, so a request is taken over
- * only after its lease ran out, and then the primary key still keeps one result per item.
+ * only after its lease ran out, and then the primary key still keeps one result per item. The usual case is one
+ * statement (the insert tells which requests are held); only when a row was not inserted is holding read apart, to
+ * tell a request taken over from one whose row was already there.
  */
 export async function writeItemResults(
   engine: Engine,
@@ -88,10 +101,14 @@ export async function writeItemResults(
 ): Promise<Set<number>> {
   if (results.length === 0) return new Set();
   const dialect = engine.store.dialect;
-  return engine.db.transaction().execute(async (trx) => {
-    const owned = await confirmOwned(trx, dialect, workerId, [...new Set(results.map((r) => r.requestId))]);
-    const held = results.filter((r) => owned.has(r.requestId));
-    for (const run of sameRun(held).values()) await insertRun(trx, dialect, run);
+  const runs = [...sameRun(results).values()];
+  const write = async (db: Db) => {
+    const owned = new Set<number>();
+    for (const run of runs) for (const id of await insertHeld(db, dialect, workerId, run)) owned.add(id);
+    const ids = [...new Set(results.map((r) => r.requestId))];
+    const unsure = ids.filter((id) => !owned.has(id));
+    if (unsure.length > 0) for (const id of await confirmOwned(db, dialect, workerId, unsure)) owned.add(id);
     return owned;
-  });
+  };
+  return runs.length === 1 ? write(engine.db) : engine.db.transaction().execute(write);
 }

@@ -6,6 +6,7 @@ import { actAsMigration } from './006-act-as.js';
 import { outboxRetryMigration } from './007-outbox-retry.js';
 import { actorColumnsMigration } from './008-actor-columns.js';
 import { failedItemsIndexMigration } from './009-failed-items-index.js';
+import { requestItemsForeignKeyMigration } from './010-request-items-foreign-key.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -18,4 +19,5 @@ export const migrations: readonly StoreMigration[] = [
   outboxRetryMigration,
   actorColumnsMigration,
   failedItemsIndexMigration,
+  requestItemsForeignKeyMigration,
 ];
