@@ -169,8 +169,9 @@ describe.runIf(serverUrl)('the PostgreSQL connection cut under a running worker'
     const watchClient = new pg.Client({ connectionString: serverUrl });
     await watchClient.connect();
     /**
-     * Holds the request's row while the item's result is written (its foreign key waits on the row), so that the
-     * write is in flight when the worker's sessions are ended; then lets go.
+     * Holds a result row of the same request and item, inserted and not committed, while the item's result is
+     * written (the worker's insert waits to learn whether it conflicts), so that the write is in flight when the
+     * worker's sessions are ended; then lets go (the row was never committed).
      */
     const cutTheResultWrite = async (id: number, subject: string) => {
       await waitFor(
@@ -178,9 +179,11 @@ describe.runIf(serverUrl)('the PostgreSQL connection cut under a running worker'
         async () => (await invocations('cut/gate', subject)) > 0,
       );
       await lockClient.query('begin');
-      await lockClient.query(`select id from ${shared?.env.CHILD_SCHEMA}.requests where id = $1 for update`, [
-        id,
-      ]);
+      await lockClient.query(
+        `insert into ${shared?.env.CHILD_SCHEMA}.request_items (request_id, item_key, mode, status, count)
+          values ($1, 'cut/gate', 'delete', 'success', 0)`,
+        [id],
+      );
       writeFileSync(join(gateDir, subject), '');
       await waitFor('the result write to wait on the row', async () => {
         const waiting = await watchClient.query(
@@ -222,7 +225,12 @@ describe.runIf(serverUrl)('the PostgreSQL connection cut under a running worker'
       expect(b.error).toMatch(
         /^LETHE_E_STORE_UNAVAILABLE: the worker lost its connection to the store while it ran this request \(.+\)\.$/,
       );
-      expect(b.items.map((i) => [i.itemKey, i.status])).toEqual([['cut/first', 'success']]);
+      // The item that ran keeps its result; the two that did not finish are closed as errors.
+      expect(b.items.map((i) => [i.itemKey, i.status])).toEqual([
+        ['cut/first', 'success'],
+        ['cut/gate', 'error'],
+        ['cut/last', 'error'],
+      ]);
       expect(await invocations('cut/last', 'b')).toBe(0);
       const running = await engine.db
         .selectFrom('requests')

@@ -9,6 +9,8 @@ import {
   type RequestStatus,
   type RequestStep,
 } from '../requests/index.js';
+import { failRemainingItems } from './fail-remaining-items.js';
+import { removePartialPackage } from './remove-partial-package.js';
 
 const chunk = 1000;
 
@@ -212,30 +214,125 @@ export async function finishRequests(
 }
 
 /**
- * Gives claimed requests back after the worker itself failed (not an item: the store, the file system): each goes
- * back to `pending` for another attempt, or ends `failed` when its attempts are used up.
+ * Gives claimed requests back after the worker itself failed (not an item: the store, the file system), in one
+ * transaction, set-based, and only those this worker still holds (`running` under its lease). Each goes back to
+ * `pending` for another attempt, with the error as its reason, or, when its attempts are used up (read on the
+ * store's current row), ends `failed` with that error: each of its steps without a result gets an `error` result
+ * saying why, and `request.finish` is audited. A failed export's half-made package is removed. Returns the requests
+ * that ended.
  */
 export async function releaseClaim(
   engine: Engine,
   workerId: string,
   rows: readonly RequestRow[],
   message: string,
-): Promise<void> {
-  const now = isoNow();
-  for (const row of rows) {
-    const exhausted = Number(row.attempts) >= Number(row.max_attempts);
-    await engine.db
-      .updateTable('requests')
-      .set({
-        status: exhausted ? 'failed' : 'pending',
-        error: message,
-        lease_owner: null,
-        lease_expires_at: null,
-        ...(exhausted ? { finished_at: now } : {}),
-      })
-      .where('id', '=', Number(row.id))
-      .where('lease_owner', '=', workerId)
-      .where('status', '=', 'running')
-      .execute();
+): Promise<Finished[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => Number(r.id));
+  const failed = await engine.db.transaction().execute(async (trx) => {
+    const now = isoNow();
+    const ended: RequestRow[] = [];
+    for (let i = 0; i < ids.length; i += chunk) {
+      const part = ids.slice(i, i + chunk);
+      // Attempts used up, on the row as it is now: the request ends here.
+      ended.push(
+        ...(await trx
+          .updateTable('requests')
+          .set({
+            status: 'failed',
+            error: message,
+            finished_at: now,
+            lease_owner: null,
+            lease_expires_at: null,
+          })
+          .where('id', 'in', part)
+          .where('lease_owner', '=', workerId)
+          .where('status', '=', 'running')
+          .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
+          .returningAll()
+          .execute()),
+      );
+      // What this worker still holds has attempts left: back to the queue.
+      await trx
+        .updateTable('requests')
+        .set({ status: 'pending', error: message, lease_owner: null, lease_expires_at: null })
+        .where('id', 'in', part)
+        .where('lease_owner', '=', workerId)
+        .where('status', '=', 'running')
+        .execute();
+    }
+    if (ended.length === 0) return ended;
+    ended.sort((a, b) => Number(a.id) - Number(b.id));
+    await failRemainingItems(
+      engine,
+      trx,
+      ended,
+      `Not finished: the request's attempts are used up, and its last attempt failed (${message}).`,
+      now,
+    );
+    const records = new Map<number, number>();
+    const endedIds = ended.map((r) => Number(r.id));
+    for (let i = 0; i < endedIds.length; i += chunk) {
+      const sums = await trx
+        .selectFrom('request_items')
+        .select(['request_id', (eb) => eb.fn.sum<number | string>('count').as('records')])
+        .where('request_id', 'in', endedIds.slice(i, i + chunk))
+        .groupBy('request_id')
+        .execute();
+      for (const row of sums) records.set(Number(row.request_id), Number(row.records ?? 0));
+    }
+    const counted = (row: RequestRow) => records.get(Number(row.id)) ?? 0;
+    await recordAuditEach(
+      trx,
+      engine.store.dialect,
+      ended,
+      (row) => ({
+        actor: 'system',
+        action: 'request.finish',
+        targetType: 'request',
+        targetId: String(row.id),
+        details: {
+          kind: row.kind,
+          subject: row.subject_id,
+          status: 'failed',
+          records: counted(row),
+          ...(Number(row.dry_run) === 1 ? { dryRun: true } : {}),
+          error: message,
+        },
+      }),
+      (all) => ({
+        actor: 'system',
+        action: 'request.finish',
+        targetType: 'requests',
+        targetId: 'bulk',
+        details: {
+          count: all.length,
+          byStatus: { failed: all.length },
+          error: message,
+          requests: all.map((row) => ({
+            id: Number(row.id),
+            subject: row.subject_id,
+            status: 'failed',
+            records: counted(row),
+          })),
+        },
+      }),
+    );
+    return ended;
+  });
+  // Only once the request has ended: an attempt given back for another try resumes its staged items. The requests
+  // have ended whatever happens here: a package that cannot be removed (the files folder is what failed) is left,
+  // and the sweep of expired packages never sees it, but throwing would only make the caller try to give back
+  // requests that are no longer held.
+  for (const row of failed) {
+    if (row.kind !== 'export') continue;
+    await removePartialPackage(engine, Number(row.id), { complete: true }).catch(() => undefined);
   }
+  return failed.map((row) => ({
+    id: Number(row.id),
+    subjectId: row.subject_id,
+    kind: row.kind,
+    status: 'failed',
+    error: message,
+  }));
 }

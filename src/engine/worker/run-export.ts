@@ -11,8 +11,11 @@ import { findSubject, toSubjectRef } from '../subjects/index.js';
 import { exportTypeItems, readExportType } from '../types/index.js';
 import { type Finished, finishRequests } from './finish-requests.js';
 import { LeaseKeeper } from './lease-keeper.js';
+import { packageFileName } from './remove-partial-package.js';
 import type { WorkerContext } from './worker-events.js';
 import { writeItemResults } from './write-results.js';
+
+export { packageFileName };
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -50,11 +53,6 @@ async function exportContents(
   } catch {
     return `Export type ${String(row.export_type_id)} no longer exists.`;
   }
-}
-
-/** The package's file name: the same for every attempt of a request, so that a new attempt resumes the last one. */
-export function packageFileName(requestId: number): string {
-  return `export-request-${requestId}`;
 }
 
 /**

@@ -74,25 +74,25 @@ function attemptError(error: unknown): string {
 /**
  * Gives claimed requests back after a failed attempt (releaseClaim), trying a few times: after the server ended
  * the pool's sessions, the next ones it hands out may be about to fail too. If the store stays unreachable, the
- * lease runs out and the request is claimed again, or swept once its attempts are used.
+ * lease runs out and the request is claimed again, or swept once its attempts are used. Returns the requests that
+ * ended (their attempts used up).
  */
 async function giveBack(
   engine: Engine,
   ctx: WorkerContext,
   rows: RequestRow[],
   reason: string,
-): Promise<void> {
+): Promise<Finished[]> {
   for (let tries = 1; ; tries++) {
     try {
-      await releaseClaim(engine, ctx.workerId, rows, reason);
-      return;
+      return await releaseClaim(engine, ctx.workerId, rows, reason);
     } catch (failure) {
       if (tries === 3) {
         ctx.emit({
           type: 'error',
           message: `Request ${rows.map((r) => r.id).join(', ')} could not be given back (${messageOf(failure)}): its lease will run out.`,
         });
-        return;
+        return [];
       }
       await sleep(200 * tries);
     }
@@ -127,8 +127,8 @@ export async function runNext(
   } catch (error) {
     const reason = attemptError(error);
     ctx.emit({ type: 'error', message: `Request ${rows.map((r) => r.id).join(', ')}: ${reason}` });
-    await giveBack(engine, ctx, rows, reason);
-    return [];
+    // The requests whose attempts this used up ended `failed`: they count as finished like any other.
+    return await giveBack(engine, ctx, rows, reason);
   }
 }
 

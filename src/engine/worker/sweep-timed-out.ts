@@ -1,10 +1,8 @@
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Engine } from '../engine.js';
 import { closeRemainingItems } from '../requests/index.js';
-import { packageFileName } from './run-export.js';
+import { removePartialPackage } from './remove-partial-package.js';
 
 /**
  * The timed-out sweep. A request still `running` whose lease ran out with no attempts left (its workers kept dying)
@@ -64,11 +62,7 @@ export async function sweepTimedOut(engine: Engine): Promise<number> {
     });
     if (!done) continue;
     closed++;
-    if (row.kind === 'export') {
-      const base = join(engine.config.filesDir, `${packageFileName(id)}.zip`);
-      await rm(`${base}.partial`, { force: true });
-      await rm(`${base}.parts`, { recursive: true, force: true });
-    }
+    if (row.kind === 'export') await removePartialPackage(engine, id);
   }
   return closed;
 }
