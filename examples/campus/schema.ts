@@ -353,9 +353,6 @@ CREATE VIRTUAL TABLE helpdesk_emails_search USING fts5(
   from_address, to_addresses, cc_addresses, bcc_addresses, subject, body,
   content = 'helpdesk_emails', content_rowid = 'id'
 );
--- An erased email's words leave the index at once. Without this, FTS5 only marks them deleted and keeps them in
--- older index segments until those happen to be merged: an anonymised address would stay readable in the file.
-INSERT INTO helpdesk_emails_search (helpdesk_emails_search, rank) VALUES ('secure-delete', 1);
 CREATE TRIGGER helpdesk_emails_search_insert AFTER INSERT ON helpdesk_emails BEGIN
   INSERT INTO helpdesk_emails_search (rowid, from_address, to_addresses, cc_addresses, bcc_addresses, subject, body)
   VALUES (new.id, new.from_address, new.to_addresses, new.cc_addresses, new.bcc_addresses, new.subject, new.body);
