@@ -67,6 +67,11 @@ export const configSchema = z
         maintenanceInterval: z.number().positive().default(300),
         itemTimeLimitMs: z.number().int().positive().default(300_000),
         maxAttempts: z.number().int().min(1).max(100).default(3),
+        /**
+         * Seconds a request given back after a failed attempt (the worker's side failed: the store, the files folder)
+         * waits before it may be claimed again: this × 2^(attempts used − 1), at most an hour. 0: no pause.
+         */
+        retryDelaySeconds: z.number().min(0).default(30),
         leaseSeconds: z.number().positive().default(60),
         /**
          * How many subjects an automatic purge erases in one set-based batch: each item runs once for all of them,

@@ -140,6 +140,8 @@ export interface RequestsTable {
   max_attempts: number;
   lease_owner: string | null;
   lease_expires_at: string | null;
+  /** A request given back after a failed attempt is not claimed before this time; null: at once. */
+  retry_after: string | null;
   /** The subject's status when the request was made; a change while it runs cancels the rest. */
   subject_status: string;
   error: string | null;

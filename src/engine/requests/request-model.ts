@@ -98,6 +98,11 @@ export interface LetheRequest {
   finishedAt: string | null;
   attempts: number;
   maxAttempts: number;
+  /**
+   * A pending request given back after a failed attempt: when it may be claimed again (ISO time). Null when it may
+   * run at once, and once it is no longer pending.
+   */
+  retryAfter: string | null;
   /** The subject's status when the request was made. */
   subjectStatus: string;
   /** Why the request failed, was cancelled or timed out: which items, and their messages. */
@@ -161,6 +166,7 @@ export function toRequest(
     finishedAt: row.finished_at,
     attempts: Number(row.attempts),
     maxAttempts: Number(row.max_attempts),
+    retryAfter: row.status === 'pending' ? row.retry_after : null,
     subjectStatus: row.subject_status,
     error: row.error,
     package:

@@ -3,12 +3,18 @@ import type { Database } from '../../store/index.js';
 import type { Db, Engine } from '../engine.js';
 import type { RequestRow } from '../requests/index.js';
 
-/** Pending, or running under a lease that has run out (its worker died), with attempts left. */
+/**
+ * Pending (and, if it was given back after a failed attempt, its pause is over), or running under a lease that has
+ * run out (its worker died), with attempts left.
+ */
 function claimable(now: string) {
   return (eb: ExpressionBuilder<Database, 'requests'>) =>
     eb.and([
       eb.or([
-        eb('status', '=', 'pending'),
+        eb.and([
+          eb('status', '=', 'pending'),
+          eb.or([eb('retry_after', 'is', null), eb('retry_after', '<=', now)]),
+        ]),
         eb.and([eb('status', '=', 'running'), eb('lease_expires_at', '<', now)]),
       ]),
       eb('attempts', '<', eb.ref('max_attempts')),
@@ -68,6 +74,7 @@ async function markClaimed(db: Db, engine: Engine, workerId: string, ids: number
       lease_expires_at: leaseUntil(engine),
       attempts: eb('attempts', '+', 1),
       started_at: sql<string>`coalesce(started_at, ${now})`,
+      retry_after: null,
     }))
     .where('id', 'in', ids)
     .where(claimable(now))
@@ -117,6 +124,7 @@ async function claimSqlite(engine: Engine, workerId: string): Promise<RequestRow
         lease_expires_at: leaseUntil(engine),
         attempts: eb('attempts', '+', 1),
         started_at: sql<string>`coalesce(started_at, ${now})`,
+        retry_after: null,
       }))
       .where('id', 'in', (eb) =>
         eb
@@ -145,7 +153,7 @@ async function claimSqlite(engine: Engine, workerId: string): Promise<RequestRow
 /**
  * Claims the next work: the oldest claimable request, and, when it is an automatic purge, up to `batchSize`
  * claimable automatic purges of the same type with it. Each claimed request is `running` under this worker's lease
- * (lease_owner, lease_expires_at = now + leaseSeconds) with one more attempt. PostgreSQL claims with
+ * (lease_owner, lease_expires_at = now + leaseSeconds) with one more attempt, and no `retry_after` left. PostgreSQL claims with
  * `FOR UPDATE SKIP LOCKED`, so any number of workers share the queue; SQLite with one conditional UPDATE.
  */
 export async function claimWork(engine: Engine, workerId: string): Promise<RequestRow[]> {

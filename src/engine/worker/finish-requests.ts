@@ -11,6 +11,7 @@ import {
 } from '../requests/index.js';
 import { failRemainingItems } from './fail-remaining-items.js';
 import { removePartialPackage } from './remove-partial-package.js';
+import { retryAfter } from './retry-delay.js';
 
 const chunk = 1000;
 
@@ -216,7 +217,8 @@ export async function finishRequests(
 /**
  * Gives claimed requests back after the worker itself failed (not an item: the store, the file system), in one
  * transaction, set-based, and only those this worker still holds (`running` under its lease). Each goes back to
- * `pending` for another attempt, with the error as its reason, or, when its attempts are used up (read on the
+ * `pending` for another attempt, with the error as its reason, claimable again after a pause that doubles with each
+ * attempt used (`retry_after`, see retryAfter), or, when its attempts are used up (read on the
  * store's current row), ends `failed` with that error: each of its steps without a result gets an `error` result
  * saying why, and `request.finish` is audited. A failed export's half-made package is removed. Returns the requests
  * that ended.
@@ -231,6 +233,7 @@ export async function releaseClaim(
   const ids = rows.map((r) => Number(r.id));
   const failed = await engine.db.transaction().execute(async (trx) => {
     const now = isoNow();
+    const pause = retryAfter(engine.config.worker.retryDelaySeconds, Date.parse(now));
     const ended: RequestRow[] = [];
     for (let i = 0; i < ids.length; i += chunk) {
       const part = ids.slice(i, i + chunk);
@@ -252,10 +255,16 @@ export async function releaseClaim(
           .returningAll()
           .execute()),
       );
-      // What this worker still holds has attempts left: back to the queue.
+      // What this worker still holds has attempts left: back to the queue, claimable once its pause is over.
       await trx
         .updateTable('requests')
-        .set({ status: 'pending', error: message, lease_owner: null, lease_expires_at: null })
+        .set((eb) => ({
+          status: 'pending',
+          error: message,
+          lease_owner: null,
+          lease_expires_at: null,
+          retry_after: pause(eb),
+        }))
         .where('id', 'in', part)
         .where('lease_owner', '=', workerId)
         .where('status', '=', 'running')

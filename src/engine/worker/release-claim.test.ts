@@ -123,7 +123,8 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
   });
 
   it('gives a request with attempts left back to the queue, with its reason and no results added', async () => {
-    const { engine, data } = await setup(store(), { worker: { maxAttempts: 3 } });
+    // No pause before the next attempt (retry-delay.test.ts covers the pause).
+    const { engine, data } = await setup(store(), { worker: { maxAttempts: 3, retryDelaySeconds: 0 } });
     await deletedSubjects(engine, data, ['s0']);
     const request = await requestPurge(engine, 'cli', { subjectId: 's0', type: 'del' });
     const claimed = await claimWork(engine, 'w1');
@@ -340,7 +341,8 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
   });
 
   it('through the worker: an export whose files folder cannot be written fails once its attempts are used', async () => {
-    const { engine, data } = await setup(store(), { worker: { maxAttempts: 2 } });
+    // No pause before the second attempt, so that `once` runs both.
+    const { engine, data } = await setup(store(), { worker: { maxAttempts: 2, retryDelaySeconds: 0 } });
     await deletedSubjects(engine, data, ['s0']);
     // The files folder is a file: every attempt to write the package fails, because of the worker's side.
     mkdirSync(join(engine.config.filesDir, '..'), { recursive: true });

@@ -7,6 +7,7 @@ import { outboxRetryMigration } from './007-outbox-retry.js';
 import { actorColumnsMigration } from './008-actor-columns.js';
 import { failedItemsIndexMigration } from './009-failed-items-index.js';
 import { requestItemsForeignKeyMigration } from './010-request-items-foreign-key.js';
+import { retryAfterMigration } from './011-retry-after.js';
 import type { StoreMigration } from './store-migration.js';
 
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
@@ -20,4 +21,5 @@ export const migrations: readonly StoreMigration[] = [
   actorColumnsMigration,
   failedItemsIndexMigration,
   requestItemsForeignKeyMigration,
+  retryAfterMigration,
 ];

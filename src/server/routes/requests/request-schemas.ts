@@ -32,6 +32,8 @@ export const requestSummarySchema = z.object({
   finishedAt: z.string().nullable(),
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
+  /** A pending request given back after a failed attempt: when it will be tried again; null otherwise. */
+  retryAfter: z.string().nullable(),
   subjectStatus: z.string(),
   error: z.string().nullable(),
   package: z
