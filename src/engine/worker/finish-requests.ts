@@ -1,6 +1,5 @@
 import { isoNow, type RequestsTable } from '../../store/index.js';
 import { markAnonymisedSupportUsers } from '../anonymisation/support-users/mark-anonymised-subjects.js';
-import { recordAuditEach } from '../audit/index.js';
 import type { Engine } from '../engine.js';
 import {
   cancelRemainingItems,
@@ -9,6 +8,7 @@ import {
   type RequestStatus,
   type RequestStep,
 } from '../requests/index.js';
+import { auditFinished, recordsCounted } from './audit-finished.js';
 import { failRemainingItems } from './fail-remaining-items.js';
 import { removePartialPackage } from './remove-partial-package.js';
 import { retryAfter } from './retry-delay.js';
@@ -83,7 +83,6 @@ export async function finishRequests(
     }
     // Only what the outcome needs: the items that failed, and how many records each request counted.
     const items = new Map<number, Pick<RequestItemRow, 'item_key' | 'status' | 'message'>[]>();
-    const records = new Map<number, number>();
     const heldIds = held.map((f) => Number(f.row.id));
     for (let i = 0; i < heldIds.length; i += chunk) {
       const part = heldIds.slice(i, i + chunk);
@@ -98,14 +97,8 @@ export async function finishRequests(
         list.push(row);
         items.set(Number(row.request_id), list);
       }
-      const sums = await trx
-        .selectFrom('request_items')
-        .select(['request_id', (eb) => eb.fn.sum<number | string>('count').as('records')])
-        .where('request_id', 'in', part)
-        .groupBy('request_id')
-        .execute();
-      for (const row of sums) records.set(Number(row.request_id), Number(row.records ?? 0));
     }
+    const records = await recordsCounted(trx, heldIds, chunk);
     const now = isoNow();
     const finished: Finished[] = [];
     const groups = new Map<string, { status: RequestStatus; error: string | null; ids: number[] }>();
@@ -163,46 +156,11 @@ export async function finishRequests(
           .execute();
       }
     }
-    const dryRun = (id: number) => Number(held.find((f) => Number(f.row.id) === id)?.row.dry_run ?? 0) === 1;
-    const counted = (id: number) => records.get(id) ?? 0;
-    await recordAuditEach(
+    const dryRun = new Set(held.filter((f) => Number(f.row.dry_run) === 1).map((f) => Number(f.row.id)));
+    await auditFinished(
       trx,
       engine.store.dialect,
-      finished,
-      (f) => ({
-        actor: 'system',
-        action: 'request.finish',
-        targetType: 'request',
-        targetId: String(f.id),
-        details: {
-          kind: f.kind,
-          subject: f.subjectId,
-          status: f.status,
-          records: counted(f.id),
-          ...(dryRun(f.id) ? { dryRun: true } : {}),
-          ...(f.error ? { error: f.error } : {}),
-        },
-      }),
-      (all) => {
-        const byStatus: Record<string, number> = {};
-        for (const f of all) byStatus[f.status] = (byStatus[f.status] ?? 0) + 1;
-        return {
-          actor: 'system',
-          action: 'request.finish',
-          targetType: 'requests',
-          targetId: 'bulk',
-          details: {
-            count: all.length,
-            byStatus,
-            requests: all.map((f) => ({
-              id: f.id,
-              subject: f.subjectId,
-              status: f.status,
-              records: counted(f.id),
-            })),
-          },
-        };
-      },
+      finished.map((f) => ({ ...f, records: records.get(f.id) ?? 0, dryRun: dryRun.has(f.id) })),
     );
     // Lethe's side of "Anonymize user" (the subject renamed here once the host's part succeeded) commits with the
     // requests' end: a worker killed between the two would leave it undone, with nothing left to run it again.
@@ -279,53 +237,19 @@ export async function releaseClaim(
       `Not finished: the request's attempts are used up, and its last attempt failed (${message}).`,
       now,
     );
-    const records = new Map<number, number>();
-    const endedIds = ended.map((r) => Number(r.id));
-    for (let i = 0; i < endedIds.length; i += chunk) {
-      const sums = await trx
-        .selectFrom('request_items')
-        .select(['request_id', (eb) => eb.fn.sum<number | string>('count').as('records')])
-        .where('request_id', 'in', endedIds.slice(i, i + chunk))
-        .groupBy('request_id')
-        .execute();
-      for (const row of sums) records.set(Number(row.request_id), Number(row.records ?? 0));
-    }
-    const counted = (row: RequestRow) => records.get(Number(row.id)) ?? 0;
-    await recordAuditEach(
+    const records = await recordsCounted(
+      trx,
+      ended.map((r) => Number(r.id)),
+      chunk,
+    );
+    await auditFinished(
       trx,
       engine.store.dialect,
-      ended,
-      (row) => ({
-        actor: 'system',
-        action: 'request.finish',
-        targetType: 'request',
-        targetId: String(row.id),
-        details: {
-          kind: row.kind,
-          subject: row.subject_id,
-          status: 'failed',
-          records: counted(row),
-          ...(Number(row.dry_run) === 1 ? { dryRun: true } : {}),
-          error: message,
-        },
-      }),
-      (all) => ({
-        actor: 'system',
-        action: 'request.finish',
-        targetType: 'requests',
-        targetId: 'bulk',
-        details: {
-          count: all.length,
-          byStatus: { failed: all.length },
-          error: message,
-          requests: all.map((row) => ({
-            id: Number(row.id),
-            subject: row.subject_id,
-            status: 'failed',
-            records: counted(row),
-          })),
-        },
-      }),
+      ended.map((row) => ({
+        ...finishedOf(row, message),
+        records: records.get(Number(row.id)) ?? 0,
+        dryRun: Number(row.dry_run) === 1,
+      })),
     );
     return ended;
   });
@@ -337,11 +261,10 @@ export async function releaseClaim(
     if (row.kind !== 'export') continue;
     await removePartialPackage(engine, Number(row.id), { complete: true }).catch(() => undefined);
   }
-  return failed.map((row) => ({
-    id: Number(row.id),
-    subjectId: row.subject_id,
-    kind: row.kind,
-    status: 'failed',
-    error: message,
-  }));
+  return failed.map((row) => finishedOf(row, message));
+}
+
+/** A request that a give-back ended: failed, with the attempt's error. */
+function finishedOf(row: RequestRow, error: string): Finished {
+  return { id: Number(row.id), subjectId: row.subject_id, kind: row.kind, status: 'failed', error };
 }
