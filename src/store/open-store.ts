@@ -37,7 +37,12 @@ export interface OpenStoreOptions {
    * running on it fails as usual. By default a line is written to stderr.
    */
   onConnectionLost?: (error: Error) => void;
+  /** SQLite only: how long a statement waits for another process's write lock (sqliteBusyTimeoutMs by default). */
+  busyTimeoutMs?: number;
 }
+
+/** How long a statement on an SQLite store waits for another process's write lock before it fails. */
+export const sqliteBusyTimeoutMs = 10_000;
 
 function logConnectionLost(error: Error): void {
   process.stderr.write(
@@ -63,11 +68,18 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     }
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 10000');
+    // A locked file is waited for by the dialect, without blocking the event loop (see SqliteImmediateDialect).
+    sqlite.pragma('busy_timeout = 0');
     // Kysely prepares each query anew: the store's statements are kept instead (see StatementCache).
     const statements = new StatementCache(sqlite);
     const database = { prepare: (sql: string) => statements.prepare(sql), close: () => sqlite.close() };
-    db = new Kysely<Database>({ dialect: new SqliteImmediateDialect({ database }) });
+    const open = sqlite;
+    db = new Kysely<Database>({
+      dialect: new SqliteImmediateDialect(
+        { database },
+        { timeoutMs: options.busyTimeoutMs ?? sqliteBusyTimeoutMs, inTransaction: () => open.inTransaction },
+      ),
+    });
   } else {
     const pool = new pg.Pool({
       connectionString: parsed.target,
