@@ -49,10 +49,15 @@ describe('SQLite store transactions', () => {
     setTimeout(() => other.exec('COMMIT'), 300);
     const started = Date.now();
     try {
-      await store.db
+      const write = store.db
         .insertInto('settings')
         .values({ key: 'store-waited', value: '1', updated_at: '' })
         .execute();
+      // The store's other queries go on while its write waits: a read answers before the lock is let go.
+      const read = await store.db.selectFrom('settings').select('key').execute();
+      expect(Date.now() - started).toBeLessThan(250);
+      expect(read.map((r) => r.key)).not.toContain('store-waited');
+      await write;
       await store.db.transaction().execute(async (trx) => {
         await trx.insertInto('settings').values({ key: 'store-in-tx', value: '1', updated_at: '' }).execute();
       });

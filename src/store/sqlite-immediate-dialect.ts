@@ -24,22 +24,46 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Hands the one connection to one query or transaction at a time, in turn. */
+class Gate {
+  #held = false;
+  readonly #waiting: (() => void)[] = [];
+
+  async lock(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#held = false;
+  }
+}
+
 /**
- * The one connection, waiting for the write lock without blocking the event loop. The file's own busy timeout is
- * 0, so a statement that cannot take the lock fails at once with SQLITE_BUSY; outside a transaction (a lone write,
- * or the BEGIN IMMEDIATE that starts one: inside a transaction begun IMMEDIATE the lock is already held) it is
- * tried again after a short pause (1 ms, doubling to 8 ms), until `timeoutMs` have passed. SQLite's own busy handler
- * sleeps in the calling thread, which for better-sqlite3 is the process's only one: a server whose write waited on
- * a worker's lock stopped answering every request meanwhile, for seconds when two workers took turns with the lock
- * and the handler's sleeps (up to 100 ms) kept missing the gaps.
+ * The one connection, waiting for another process's write lock without blocking the event loop, and without
+ * keeping the store's other queries waiting. The file's own busy timeout is 0, so a statement that cannot take the
+ * lock fails at once with SQLITE_BUSY; outside a transaction (a lone write, or the BEGIN IMMEDIATE that starts one:
+ * inside a transaction begun IMMEDIATE the lock is already held) it is tried again after a short pause (1 ms,
+ * doubling to 8 ms), until `timeoutMs` have passed. During the pause the connection is handed to the next query in
+ * turn (nothing of this one's is open on it). SQLite's own busy handler sleeps in the calling thread, which for
+ * better-sqlite3 is the process's only one: a server whose write waited on a worker's lock stopped answering every
+ * request meanwhile, for seconds when two workers took turns with the lock and the handler's sleeps (up to 100 ms)
+ * kept missing the gaps.
  */
 class BusyWaitingConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
   readonly #wait: SqliteBusyWait;
+  readonly #gate: Gate;
 
-  constructor(inner: DatabaseConnection, wait: SqliteBusyWait) {
+  constructor(inner: DatabaseConnection, wait: SqliteBusyWait, gate: Gate) {
     this.#inner = inner;
     this.#wait = wait;
+    this.#gate = gate;
   }
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
@@ -52,7 +76,12 @@ class BusyWaitingConnection implements DatabaseConnection {
         if (!isBusy(error) || this.#wait.inTransaction() || Date.now() - started >= this.#wait.timeoutMs) {
           throw error;
         }
-        await sleep(pause);
+        this.#gate.unlock();
+        try {
+          await sleep(pause);
+        } finally {
+          await this.#gate.lock();
+        }
         pause = Math.min(pause * 2, 8);
       }
     }
@@ -63,9 +92,14 @@ class BusyWaitingConnection implements DatabaseConnection {
   }
 }
 
-/** Kysely's SQLite driver, but its transactions begin with BEGIN IMMEDIATE, and a busy file is waited for apart. */
+/**
+ * Kysely's SQLite driver, but its transactions begin with BEGIN IMMEDIATE, and a busy file is waited for apart.
+ * Kysely's own turn-taking is replaced by a Gate that the waiting connection can hand on: the driver takes Kysely's
+ * connection once, for good, and shares it out itself.
+ */
 class SqliteImmediateDriver extends SqliteDriver {
   readonly #wait: SqliteBusyWait;
+  readonly #gate = new Gate();
   #connection: BusyWaitingConnection | undefined;
 
   constructor(config: SqliteDialectConfig, wait: SqliteBusyWait) {
@@ -73,10 +107,18 @@ class SqliteImmediateDriver extends SqliteDriver {
     this.#wait = wait;
   }
 
+  override async init(): Promise<void> {
+    await super.init();
+    this.#connection = new BusyWaitingConnection(await super.acquireConnection(), this.#wait, this.#gate);
+  }
+
   override async acquireConnection(): Promise<DatabaseConnection> {
-    const inner = await super.acquireConnection();
-    this.#connection ??= new BusyWaitingConnection(inner, this.#wait);
-    return this.#connection;
+    await this.#gate.lock();
+    return this.#connection as BusyWaitingConnection;
+  }
+
+  override async releaseConnection(): Promise<void> {
+    this.#gate.unlock();
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -86,7 +128,8 @@ class SqliteImmediateDriver extends SqliteDriver {
 
 /**
  * Kysely's SQLite dialect whose transactions take the write lock as they begin (BEGIN IMMEDIATE), and which waits
- * for a lock held by another process without blocking the event loop (see BusyWaitingConnection). The store's
+ * for a lock held by another process without blocking the event loop or the store's other queries (see
+ * BusyWaitingConnection). The store's
  * transactions read, then write (the audit chain's head, a check before an insert). Begun deferred, such a
  * transaction fails at once with SQLITE_BUSY ("database is locked") when another process wrote to the file since
  * its first read, without waiting: that happens as soon as `lethe worker`, the server (`serve --no-worker`) or a
