@@ -52,8 +52,8 @@ class Gate {
  * doubling to 8 ms), until `timeoutMs` have passed. During the pause the connection is handed to the next query in
  * turn (nothing of this one's is open on it). SQLite's own busy handler sleeps in the calling thread, which for
  * better-sqlite3 is the process's only one: a server whose write waited on a worker's lock stopped answering every
- * request meanwhile, for seconds when two workers took turns with the lock and the handler's sleeps (up to 100 ms)
- * kept missing the gaps.
+ * request meanwhile (up to the whole busy timeout), and the handler's sleeps (up to 100 ms) could keep missing the
+ * gaps between the workers' writes.
  */
 class BusyWaitingConnection implements DatabaseConnection {
   readonly #inner: DatabaseConnection;
