@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { FakeData, fakeItem } from '../../../test/engine/fake-items.js';
-import { testEngine } from '../../../test/support/engine.js';
+import { createDeleteType, deletedSubjects, fakeEngine } from '../../../test/engine/fake-engine.js';
+import type { FakeData } from '../../../test/engine/fake-items.js';
 import { describeEachStore } from '../../../test/support/stores.js';
 import type { ConfigInput } from '../../config/index.js';
 import type { Store } from '../../store/index.js';
@@ -12,8 +12,7 @@ import type { Engine } from '../engine.js';
 import { requestPurge, scanAutomaticPurges } from '../purges/index.js';
 import { getRequest, requestExport } from '../requests/index.js';
 import { updateSettings } from '../settings/index.js';
-import { changeStatus, importSubjects, registerSubject } from '../subjects/index.js';
-import { createPurgeType } from '../types/index.js';
+import { importSubjects } from '../subjects/index.js';
 import { claimWork } from './claim-work.js';
 import { releaseClaim } from './finish-requests.js';
 import { packageFileName } from './remove-partial-package.js';
@@ -26,32 +25,19 @@ const reason =
   'LETHE_E_STORE_UNAVAILABLE: the worker lost its connection to the store while it ran this request.';
 
 async function setup(store: Store, config: ConfigInput = {}) {
-  const data = new FakeData();
-  const engine = testEngine(
-    store,
-    keys.map((key, i) => {
-      const [component, name] = key.split('/') as [string, string];
-      return fakeItem(data, component, name, { sortOrder: i });
-    }),
-    { ...config, worker: { itemTimeLimitMs: 5000, leaseSeconds: 30, ...config.worker } },
-  );
-  await createPurgeType(engine, 'cli', {
-    idnumber: 'del',
-    name: 'Deleted',
-    status: 'deleted',
-    allowManual: true,
-    allowAutomatic: true,
-    items: keys.map((key) => ({ key, mode: 'delete' })),
-  });
+  const { engine, data } = fakeEngine(store, keys, config);
+  await createDeleteType(engine, keys);
   return { engine, data };
 }
 
-async function deletedSubjects(engine: Engine, data: FakeData, ids: string[]) {
-  for (const id of ids) {
-    await registerSubject(engine, 'cli', { id, username: id, email: `${id}@example.org`, fullName: id });
-    for (const key of keys) data.put(key, id, [`${key}:${id}`]);
-  }
-  await changeStatus(engine, 'cli', ids, 'deleted');
+const deleted = (engine: Engine, data: FakeData, ids: string[]) => deletedSubjects(engine, data, keys, ids);
+
+/** An engine whose one subject, s0, is deleted, and an admin export of theirs waiting in the queue. */
+async function exportOfDeleted(store: Store, maxAttempts: number) {
+  const { engine, data } = await setup(store, { worker: { maxAttempts } });
+  await deleted(engine, data, ['s0']);
+  const request = await requestExport(engine, 'cli', { subjectId: 's0', type: 'all-data', origin: 'admin' });
+  return { engine, request };
 }
 
 /** The first item's result, as the attempt that is given back had written it before it failed. */
@@ -82,7 +68,7 @@ async function finishEvents(engine: Engine) {
 describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ store }) => {
   it('ends a request failed on its last attempt: an error result for each item that did not finish, the finished ones kept, audited, lease released', async () => {
     const { engine, data } = await setup(store(), { worker: { maxAttempts: 1 } });
-    await deletedSubjects(engine, data, ['s0']);
+    await deleted(engine, data, ['s0']);
     const request = await requestPurge(engine, 'cli', { subjectId: 's0', type: 'del' });
     const claimed = await claimWork(engine, 'w1');
     expect(claimed.map((r) => Number(r.id))).toEqual([request.id]);
@@ -125,7 +111,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
   it('gives a request with attempts left back to the queue, with its reason and no results added', async () => {
     // No pause before the next attempt (retry-delay.test.ts covers the pause).
     const { engine, data } = await setup(store(), { worker: { maxAttempts: 3, retryDelaySeconds: 0 } });
-    await deletedSubjects(engine, data, ['s0']);
+    await deleted(engine, data, ['s0']);
     const request = await requestPurge(engine, 'cli', { subjectId: 's0', type: 'del' });
     const claimed = await claimWork(engine, 'w1');
     await writeItemResults(engine, 'w1', firstItemDone([request.id]));
@@ -153,7 +139,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
 
   it('leaves alone a request another worker holds, or one cancelled meanwhile', async () => {
     const { engine, data } = await setup(store(), { worker: { maxAttempts: 1 } });
-    await deletedSubjects(engine, data, ['s0', 's1']);
+    await deleted(engine, data, ['s0', 's1']);
     const taken = await requestPurge(engine, 'cli', { subjectId: 's0', type: 'del' });
     const cancelled = await requestPurge(engine, 'cli', { subjectId: 's1', type: 'del' });
     const first = await claimWork(engine, 'w1');
@@ -177,7 +163,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
 
   it('decides on the stored attempts, not on the rows read when the requests were claimed', async () => {
     const { engine, data } = await setup(store(), { worker: { maxAttempts: 1 } });
-    await deletedSubjects(engine, data, ['s0', 's1']);
+    await deleted(engine, data, ['s0', 's1']);
     const more = await requestPurge(engine, 'cli', { subjectId: 's0', type: 'del' });
     const last = await requestPurge(engine, 'cli', { subjectId: 's1', type: 'del' });
     const claimed = [...(await claimWork(engine, 'w1')), ...(await claimWork(engine, 'w1'))];
@@ -269,13 +255,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
   });
 
   it('an export that fails on its last attempt leaves nothing of its package', async () => {
-    const { engine, data } = await setup(store(), { worker: { maxAttempts: 1 } });
-    await deletedSubjects(engine, data, ['s0']);
-    const request = await requestExport(engine, 'cli', {
-      subjectId: 's0',
-      type: 'all-data',
-      origin: 'admin',
-    });
+    const { engine, request } = await exportOfDeleted(store(), 1);
     const claimed = await claimWork(engine, 'w1');
     expect(claimed.map((r) => Number(r.id))).toEqual([request.id]);
     // What the attempt left: the staged items, the ZIP being written, and a finished ZIP it never recorded.
@@ -299,13 +279,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
   });
 
   it('an export with attempts left keeps its staged items for the next attempt', async () => {
-    const { engine, data } = await setup(store(), { worker: { maxAttempts: 2 } });
-    await deletedSubjects(engine, data, ['s0']);
-    const request = await requestExport(engine, 'cli', {
-      subjectId: 's0',
-      type: 'all-data',
-      origin: 'admin',
-    });
+    const { engine, request } = await exportOfDeleted(store(), 2);
     const claimed = await claimWork(engine, 'w1');
     const zip = join(engine.config.filesDir, `${packageFileName(request.id)}.zip`);
     mkdirSync(`${zip}.parts/items`, { recursive: true });
@@ -317,13 +291,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
   });
 
   it("the timed-out sweep removes an export's half-made package with the same helper", async () => {
-    const { engine, data } = await setup(store(), { worker: { maxAttempts: 1 } });
-    await deletedSubjects(engine, data, ['s0']);
-    const request = await requestExport(engine, 'cli', {
-      subjectId: 's0',
-      type: 'all-data',
-      origin: 'admin',
-    });
+    const { engine, request } = await exportOfDeleted(store(), 1);
     expect(await claimWork(engine, 'dead')).toHaveLength(1);
     const zip = join(engine.config.filesDir, `${packageFileName(request.id)}.zip`);
     mkdirSync(`${zip}.parts/items`, { recursive: true });
@@ -343,7 +311,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
   it('through the worker: an export whose files folder cannot be written fails once its attempts are used', async () => {
     // No pause before the second attempt, so that `once` runs both.
     const { engine, data } = await setup(store(), { worker: { maxAttempts: 2, retryDelaySeconds: 0 } });
-    await deletedSubjects(engine, data, ['s0']);
+    await deleted(engine, data, ['s0']);
     // The files folder is a file: every attempt to write the package fails, because of the worker's side.
     mkdirSync(join(engine.config.filesDir, '..'), { recursive: true });
     writeFileSync(engine.config.filesDir, 'not a folder');

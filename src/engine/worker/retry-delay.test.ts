@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FakeData, fakeItem } from '../../../test/engine/fake-items.js';
-import { testEngine } from '../../../test/support/engine.js';
+import { createDeleteType, deletedSubjects, fakeEngine } from '../../../test/engine/fake-engine.js';
 import { describeEachStore } from '../../../test/support/stores.js';
 import type { ConfigInput } from '../../config/index.js';
 import type { Store } from '../../store/index.js';
 import type { Engine } from '../engine.js';
 import { requestPurge } from '../purges/index.js';
 import { cancelRequest, getRequest, listRequests } from '../requests/index.js';
-import { changeStatus, registerSubject } from '../subjects/index.js';
-import { createPurgeType } from '../types/index.js';
 import { claimWork } from './claim-work.js';
 import { releaseClaim } from './finish-requests.js';
 import { maxRetryDelaySeconds, retryDelaySeconds } from './retry-delay.js';
@@ -20,27 +17,9 @@ const reason =
 const past = '2000-01-01T00:00:00.000Z';
 
 async function setup(store: Store, worker: NonNullable<ConfigInput['worker']>, subjects: string[]) {
-  const data = new FakeData();
-  const engine = testEngine(
-    store,
-    keys.map((key, i) => {
-      const [component, name] = key.split('/') as [string, string];
-      return fakeItem(data, component, name, { sortOrder: i });
-    }),
-    { worker: { itemTimeLimitMs: 5000, leaseSeconds: 30, ...worker } },
-  );
-  await createPurgeType(engine, 'cli', {
-    idnumber: 'del',
-    name: 'Deleted',
-    status: 'deleted',
-    allowManual: true,
-    items: keys.map((key) => ({ key, mode: 'delete' })),
-  });
-  for (const id of subjects) {
-    await registerSubject(engine, 'cli', { id, username: id, email: `${id}@example.org`, fullName: id });
-    for (const key of keys) data.put(key, id, [`${key}:${id}`]);
-  }
-  await changeStatus(engine, 'cli', subjects, 'deleted');
+  const { engine, data } = fakeEngine(store, keys, { worker });
+  await createDeleteType(engine, keys, { allowAutomatic: false });
+  await deletedSubjects(engine, data, keys, subjects);
   const ids: number[] = [];
   for (const id of subjects) ids.push((await requestPurge(engine, 'cli', { subjectId: id, type: 'del' })).id);
   return { engine, ids };

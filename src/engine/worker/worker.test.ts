@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { FakeData, fakeItem } from '../../../test/engine/fake-items.js';
-import { testEngine } from '../../../test/support/engine.js';
+import { createDeleteType, deletedSubjects, fakeEngine } from '../../../test/engine/fake-engine.js';
 import { describeEachStore } from '../../../test/support/stores.js';
 import type { ConfigInput } from '../../config/index.js';
 import type { Store } from '../../store/index.js';
@@ -9,8 +8,7 @@ import type { Engine } from '../engine.js';
 import { requestPurge } from '../purges/index.js';
 import { getRequest, listRequests } from '../requests/index.js';
 import { updateSettings } from '../settings/index.js';
-import { changeStatus, registerSubject } from '../subjects/index.js';
-import { createPurgeType } from '../types/index.js';
+import { registerSubject } from '../subjects/index.js';
 import { claimWork } from './claim-work.js';
 import { runWorker } from './run-worker.js';
 import { runDueJobs } from './scheduler.js';
@@ -22,31 +20,12 @@ async function setup(
   store: Store,
   options: { before?: (key: string) => Promise<void> | void; config?: ConfigInput; subjects?: number } = {},
 ) {
-  const data = new FakeData();
-  const engine = testEngine(
-    store,
-    keys.map((key, i) => {
-      const [component, name] = key.split('/') as [string, string];
-      return fakeItem(data, component, name, { sortOrder: i, before: () => options.before?.(key) });
-    }),
-    { ...options.config, worker: { itemTimeLimitMs: 5000, leaseSeconds: 30, ...options.config?.worker } },
-  );
-  const ids: string[] = [];
-  for (let i = 0; i < (options.subjects ?? 3); i++) {
-    const id = `s${i}`;
-    ids.push(id);
-    await registerSubject(engine, 'cli', { id, username: id, email: `${id}@example.org`, fullName: id });
-    for (const key of keys) data.put(key, id, [`${key}:${id}`]);
-  }
-  await createPurgeType(engine, 'cli', {
-    idnumber: 'del',
-    name: 'Deleted',
-    status: 'deleted',
-    allowManual: true,
-    allowAutomatic: true,
-    items: keys.map((key) => ({ key, mode: 'delete' })),
-  });
-  await changeStatus(engine, 'cli', ids, 'deleted');
+  const { engine, data } = fakeEngine(store, keys, options.config, (key) => ({
+    before: () => options.before?.(key),
+  }));
+  const ids = Array.from({ length: options.subjects ?? 3 }, (_, i) => `s${i}`);
+  await createDeleteType(engine, keys);
+  await deletedSubjects(engine, data, keys, ids);
   return { engine, data, ids };
 }
 

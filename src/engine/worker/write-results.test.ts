@@ -1,30 +1,18 @@
 import { expect, it } from 'vitest';
-import { FakeData, fakeItem } from '../../../test/engine/fake-items.js';
-import { testEngine } from '../../../test/support/engine.js';
+import { createDeleteType, deletedSubjects, fakeEngine } from '../../../test/engine/fake-engine.js';
 import { describeEachStore } from '../../../test/support/stores.js';
 import type { Store } from '../../store/index.js';
 import type { Engine } from '../engine.js';
 import { requestPurge } from '../purges/index.js';
-import { changeStatus, registerSubject } from '../subjects/index.js';
-import { createPurgeType } from '../types/index.js';
 import { claimWork } from './claim-work.js';
 import { type ItemResultRow, writeItemResults } from './write-results.js';
 
 async function setup(store: Store, subjects: number): Promise<{ engine: Engine; requestIds: number[] }> {
-  const data = new FakeData();
-  const engine = testEngine(store, [fakeItem(data, 'a', 'one')]);
+  const keys = ['a/one'];
+  const { engine, data } = fakeEngine(store, keys);
   const ids = Array.from({ length: subjects }, (_, i) => `s${i}`);
-  for (const id of ids) {
-    await registerSubject(engine, 'cli', { id, username: id, email: `${id}@example.org`, fullName: id });
-  }
-  await createPurgeType(engine, 'cli', {
-    idnumber: 'del',
-    name: 'Deleted',
-    status: 'deleted',
-    allowManual: true,
-    items: [{ key: 'a/one', mode: 'delete' }],
-  });
-  await changeStatus(engine, 'cli', ids, 'deleted');
+  await createDeleteType(engine, keys, { allowAutomatic: false });
+  await deletedSubjects(engine, data, keys, ids);
   const requestIds: number[] = [];
   for (const id of ids)
     requestIds.push((await requestPurge(engine, 'cli', { subjectId: id, type: 'del' })).id);
