@@ -52,6 +52,7 @@ export {
   purgeTypeSteps,
   type RequestStep,
   requestSteps,
+  stepsKey,
 } from './request-plan.js';
 export { countItemResults, progressReader } from './request-progress.js';
 export { maxExportSelectors, resolveExportItems } from './resolve-export-items.js';

@@ -34,6 +34,15 @@ export async function exportTypeSteps(engine: Engine, db: Db, typeId: number): P
 }
 
 /**
+ * Requests with the same key run the same steps (requestSteps): each with a plan of its own, or those of one purge
+ * or export type. Lets a batch read the steps once per key.
+ */
+export function stepsKey(row: RequestRow): string {
+  if (row.plan !== null) return `plan:${row.id}`;
+  return `purge:${String(row.purge_type_id)}:export:${String(row.export_type_id)}`;
+}
+
+/**
  * What a request does, item by item: its own plan, or its type's items, read when it runs (so a type saved
  * meanwhile applies; items that already have a result are not run again).
  */

@@ -1,14 +1,8 @@
 import { sql } from 'kysely';
 import type { Db, Engine } from '../engine.js';
-import { type RequestRow, type RequestStep, requestSteps } from '../requests/index.js';
+import { type RequestRow, type RequestStep, requestSteps, stepsKey } from '../requests/index.js';
 
 const chunk = 1000;
-
-/** Requests that run the same steps: one purge or export type, or a request's own plan. */
-function stepsKey(row: RequestRow): string {
-  if (row.plan !== null) return `plan:${row.id}`;
-  return `purge:${String(row.purge_type_id)}:export:${String(row.export_type_id)}`;
-}
 
 /**
  * Writes an `error` result with this message for every step of these requests that has no result yet (a request

@@ -2,7 +2,13 @@ import type { Item, ItemRunResult, SubjectRef, SubjectStatus } from '../../items
 import { resultsPerSubject, runWithLimit, sameForAll } from '../../items/index.js';
 import { idList, isoNow, type SubjectsTable } from '../../store/index.js';
 import type { Engine } from '../engine.js';
-import { catalogueOrder, type RequestRow, type RequestStep, requestSteps } from '../requests/index.js';
+import {
+  catalogueOrder,
+  type RequestRow,
+  type RequestStep,
+  requestSteps,
+  stepsKey,
+} from '../requests/index.js';
 import { getAnonymousUser } from '../settings/index.js';
 import { loadSubjectRows, rowToSubject, toSubjectRef } from '../subjects/index.js';
 import { type Finish, type Finished, finishRequests } from './finish-requests.js';
@@ -17,10 +23,6 @@ interface Job {
   done: Set<string>;
   stopped?: string;
   lost?: boolean;
-}
-
-function stepsKey(row: RequestRow): string {
-  return row.plan !== null ? `plan:${row.id}` : `type:${row.purge_type_id}`;
 }
 
 async function loadDone(engine: Engine, ids: number[]): Promise<Map<number, Set<string>>> {
