@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { scanAutomaticPurges } from '../../src/engine/purges/index.js';
+import { readZipEntries } from '../support/read-zip-entries.js';
 import { seriousViolations } from './support/axe.js';
 import {
   adminPassword,
@@ -13,7 +14,6 @@ import {
   startConsoleHarness,
   subjectPassword,
 } from './support/console-harness.js';
-import { readZip } from './support/zip.js';
 
 const ready = e2eReady();
 
@@ -95,7 +95,7 @@ describe.skipIf(!ready)('the console in Chromium', () => {
     ]);
     const file = join(artifacts, 'sarah-stanley-export.zip');
     await download.saveAs(file);
-    const zip = await readZip(file);
+    const zip = await readZipEntries(file);
     for (const part of ['manifest.json', 'data.json', 'index.html']) expect(zip.has(part), part).toBe(true);
     const manifest = JSON.parse(zip.get('manifest.json') ?? '{}') as { subject?: { id?: string } };
     expect(manifest.subject?.id).toBe('3');
@@ -192,7 +192,7 @@ describe.skipIf(!ready)('the console in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const file = join(artifacts, 'live-export.zip');
     await download.saveAs(file);
-    const zip = await readZip(file);
+    const zip = await readZipEntries(file);
     const manifest = JSON.parse(zip.get('manifest.json') ?? '{}') as { subject?: { id?: string } };
     expect(manifest.subject?.id).toBe(String(user.id));
     for (const title of titles) expect(zip.get('data.json') ?? '').toContain(title);
@@ -354,7 +354,7 @@ describe.skipIf(!ready)('the console in Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const file = join(artifacts, 'self-export.zip');
     await download.saveAs(file);
-    const zip = await readZip(file);
+    const zip = await readZipEntries(file);
     const manifest = JSON.parse(zip.get('manifest.json') ?? '{}') as { subject?: { id?: string } };
     expect(manifest.subject?.id).toBe(String(user.id));
     expect(await page.getByRole('button', { name: 'Request data export' }).isDisabled()).toBe(true);
