@@ -40,6 +40,68 @@ describe('runWithLimit', () => {
     expect(run.ok).toBe(false);
     if (!run.ok) expect(run.result.status).toBe('cancelled');
   });
+  it('never hands a later call a signal that was aborted or still has a listener', async () => {
+    const seen: AbortSignal[] = [];
+    const keep = (signal: AbortSignal) => {
+      seen.push(signal);
+      return Promise.resolve(1);
+    };
+    await runWithLimit(keep, { timeLimitMs: 1000 });
+    await runWithLimit(keep, { timeLimitMs: 1000 });
+    // an untouched signal is used again (creating one is the costliest part of a run)
+    expect(seen[1]).toBe(seen[0]);
+
+    await runWithLimit(
+      (signal) => {
+        seen.push(signal);
+        signal.addEventListener('abort', () => undefined);
+        return Promise.resolve(1);
+      },
+      { timeLimitMs: 1000 },
+    );
+    await runWithLimit(keep, { timeLimitMs: 1000 });
+    expect(seen[3]).not.toBe(seen[2]);
+
+    await runWithLimit(
+      (signal) => {
+        seen.push(signal);
+        return new Promise(() => undefined);
+      },
+      { timeLimitMs: 20 },
+    );
+    await runWithLimit(keep, { timeLimitMs: 1000 });
+    expect(seen[4]?.aborted).toBe(true);
+    expect(seen[5]?.aborted).toBe(false);
+    expect(seen[5]).not.toBe(seen[4]);
+  });
+
+  it('does not start the call when the outer signal is already aborted', async () => {
+    const outer = new AbortController();
+    outer.abort();
+    let started = false;
+    const run = await runWithLimit(
+      async () => {
+        started = true;
+        return 1;
+      },
+      { timeLimitMs: 1000, signal: outer.signal },
+    );
+    expect(run).toEqual({
+      ok: false,
+      result: { status: 'cancelled', count: 0, message: 'Cancelled while running.' },
+    });
+    expect(started).toBe(false);
+  });
+
+  it('records a call that throws before returning a promise as an error', async () => {
+    const run = await runWithLimit(
+      () => {
+        throw new Error('no promise');
+      },
+      { timeLimitMs: 1000 },
+    );
+    expect(run).toEqual({ ok: false, result: { status: 'error', count: 0, message: 'no promise' } });
+  });
 });
 
 describe('resultsPerSubject', () => {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { messageOf } from '../errors/index.js';
 import type { BatchResult, ItemOutcome, ItemOutcomeStatus, SubjectRef } from './item.js';
 
@@ -19,21 +20,54 @@ export interface LimitOptions {
 export type LimitedRun<T> = { ok: true; value: T } | { ok: false; result: ItemRunResult };
 
 /**
+ * A controller whose signal the last call left as it found it (not aborted, no listener): the next call takes it.
+ * Creating an AbortSignal costs about 2.7 µs on Node 20, as much as the rest of a run.
+ */
+let spare: AbortController | undefined;
+
+function takeController(): AbortController {
+  const taken = spare;
+  spare = undefined;
+  return taken && !taken.signal.aborted ? taken : new AbortController();
+}
+
+function giveBack(controller: AbortController): void {
+  if (!controller.signal.aborted && getEventListeners(controller.signal, 'abort').length === 0)
+    spare = controller;
+}
+
+const cancelledResult: ItemRunResult = { status: 'cancelled', count: 0, message: 'Cancelled while running.' };
+
+/**
  * Runs one item call with a time limit. A throw becomes an `error` result with its message, the limit passing
  * becomes `timed-out`, and the outer signal becomes `cancelled`; none of them escapes, so the other items still run.
+ * The summary runs some forty of these per request: one promise and one timer per call, and a signal that the
+ * call before left untouched is used again.
  */
-export async function runWithLimit<T>(
+export function runWithLimit<T>(
   call: (signal: AbortSignal, deadline: number) => Promise<T>,
   options: LimitOptions,
 ): Promise<LimitedRun<T>> {
-  const controller = new AbortController();
+  const outer = options.signal;
+  const controller = takeController();
   const deadline = Date.now() + options.timeLimitMs;
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const limit = new Promise<LimitedRun<T>>((resolve) => {
-    timer = setTimeout(() => {
+  return new Promise<LimitedRun<T>>((resolve) => {
+    let settled = false;
+    const finish = (run: LimitedRun<T>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+      if (run.ok) giveBack(controller);
+      resolve(run);
+    };
+    const onAbort = () => {
+      controller.abort(new Error('cancelled'));
+      finish({ ok: false, result: cancelledResult });
+    };
+    const timer = setTimeout(() => {
       controller.abort(new Error('time limit'));
-      resolve({
+      finish({
         ok: false,
         result: {
           status: 'timed-out',
@@ -42,29 +76,22 @@ export async function runWithLimit<T>(
         },
       });
     }, options.timeLimitMs);
-    onAbort = () => {
-      controller.abort(new Error('cancelled'));
-      resolve({ ok: false, result: { status: 'cancelled', count: 0, message: 'Cancelled while running.' } });
-    };
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  const work = (async (): Promise<LimitedRun<T>> => {
-    try {
-      return { ok: true, value: await call(controller.signal, deadline) };
-    } catch (error) {
-      return {
+    const failed = (error: unknown) =>
+      finish({
         ok: false,
         result: { status: 'error', count: 0, message: messageOf(error) || 'The item failed.' },
-      };
+      });
+    if (outer?.aborted) {
+      onAbort();
+      return;
     }
-  })();
-  try {
-    return await Promise.race([work, limit]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-  }
+    outer?.addEventListener('abort', onAbort, { once: true });
+    try {
+      call(controller.signal, deadline).then((value) => finish({ ok: true, value }), failed);
+    } catch (error) {
+      failed(error);
+    }
+  });
 }
 
 /** Turns an item's batch result into one result per subject; a subject the item left out counts as 0. */
