@@ -347,8 +347,9 @@ CREATE INDEX helpdesk_emails_from_user ON helpdesk_emails (from_user_id);
 CREATE INDEX helpdesk_emails_from_address ON helpdesk_emails (from_address);
 
 -- The helpdesk's search index of its emails (addresses and text), kept up to date by the triggers below, so that a
--- person's emails are found without reading every email. Full-text tokens: an address is found as the phrase of its
--- words ("sam acme example"), a superset of where it appears whole, which the rules then check exactly.
+-- person's emails are found without reading every email. Full-text tokens: an address is found as the phrase of the
+-- words before its "@" ("sam smith" for sam.smith@acme.example), a superset of where it appears whole, which the rules
+-- then check exactly.
 CREATE VIRTUAL TABLE helpdesk_emails_search USING fts5(
   from_address, to_addresses, cc_addresses, bcc_addresses, subject, body,
   content = 'helpdesk_emails', content_rowid = 'id'
