@@ -290,12 +290,14 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
     expect(existsSync(`${zip}.parts/items`)).toBe(true);
   });
 
-  it("the timed-out sweep removes an export's half-made package with the same helper", async () => {
+  it("the timed-out sweep removes an export's half-made package, and a finished one it never recorded", async () => {
     const { engine, request } = await exportOfDeleted(store(), 1);
     expect(await claimWork(engine, 'dead')).toHaveLength(1);
     const zip = join(engine.config.filesDir, `${packageFileName(request.id)}.zip`);
     mkdirSync(`${zip}.parts/items`, { recursive: true });
     writeFileSync(`${zip}.partial`, 'PK');
+    // The worker died after renaming the ZIP into place but before recording it: nothing else would delete it.
+    writeFileSync(zip, 'PK');
     await engine.db
       .updateTable('requests')
       .set({ lease_expires_at: '2000-01-01T00:00:00.000Z' })
@@ -305,7 +307,7 @@ describeEachStore('releaseClaim (the worker gives back what it claimed)', ({ sto
     expect(await sweepTimedOut(engine)).toBe(1);
 
     expect((await getRequest(engine, request.id)).status).toBe('timed-out');
-    for (const path of [`${zip}.partial`, `${zip}.parts`]) expect(existsSync(path)).toBe(false);
+    for (const path of [zip, `${zip}.partial`, `${zip}.parts`]) expect(existsSync(path)).toBe(false);
   });
 
   it('through the worker: an export whose files folder cannot be written fails once its attempts are used', async () => {

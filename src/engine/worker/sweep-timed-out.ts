@@ -7,7 +7,7 @@ import { removePartialPackage } from './remove-partial-package.js';
 /**
  * The timed-out sweep. A request still `running` whose lease ran out with no attempts left (its workers kept dying)
  * becomes `timed-out`, its unfinished items `timed-out`. A request cancelled while its worker died gets its
- * remaining items `cancelled`. Either way the lease is released and an export's half-made package removed.
+ * remaining items `cancelled`. Either way the lease is released and whatever an export's attempts wrote removed.
  * Returns how many requests it closed.
  */
 export async function sweepTimedOut(engine: Engine): Promise<number> {
@@ -62,7 +62,9 @@ export async function sweepTimedOut(engine: Engine): Promise<number> {
     });
     if (!done) continue;
     closed++;
-    if (row.kind === 'export') await removePartialPackage(engine, id);
+    // The request did not succeed, so a finished ZIP (its worker died between writing it and recording it) is
+    // nobody's package: it goes too.
+    if (row.kind === 'export') await removePartialPackage(engine, id, { complete: true });
   }
   return closed;
 }
