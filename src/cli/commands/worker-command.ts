@@ -74,7 +74,13 @@ export function registerWorkerCommands(program: Command): void {
                   .map(([s, n]) => `${n} ${s}`)
                   .join(', ') || 'none'
               }`,
-            ].join('\n'),
+              summary.waitingForRetry
+                ? `${summary.waitingForRetry.requests} request(s) wait for a retry after a failed attempt: the ` +
+                  `first may run at ${summary.waitingForRetry.nextAt} (worker.retryDelaySeconds); run the worker again then.`
+                : '',
+            ]
+              .filter(Boolean)
+              .join('\n'),
           );
         } finally {
           process.off('SIGTERM', stop);

@@ -81,8 +81,10 @@ describeEachStore('the pause before a request given back is tried again', ({ sto
     // It waits: the next claim takes the request behind it, and then nothing.
     expect((await claimWork(engine, 'w2')).map((r) => Number(r.id))).toEqual([second]);
     expect(await claimWork(engine, 'w2')).toEqual([]);
+    // `worker --once` says that it waits, and until when.
     expect(await runWorker(engine, { once: true, jobs: 'none', workerId: 'w3' })).toMatchObject({
       requests: 0,
+      waitingForRetry: { requests: 1, nextAt: waiting.retry_after },
     });
     expect(await stored(engine, first)).toEqual(waiting);
 
@@ -104,6 +106,7 @@ describeEachStore('the pause before a request given back is tried again', ({ sto
     await engine.db.updateTable('requests').set({ retry_after: past }).where('id', '=', first).execute();
     const summary = await runWorker(engine, { once: true, jobs: 'none', workerId: 'w1' });
     expect(summary.finished).toEqual({ succeeded: 1 });
+    expect(summary.waitingForRetry).toBeUndefined();
     expect(await getRequest(engine, first)).toMatchObject({
       status: 'succeeded',
       attempts: 3,

@@ -10,6 +10,7 @@ import { notifyExportReady } from './notify-export-ready.js';
 import { runExport } from './run-export.js';
 import { runPurgeBatch } from './run-purge-batch.js';
 import { type JobMode, type JobRun, runDueJobs, Scheduler } from './scheduler.js';
+import { type WaitingForRetry, waitingForRetry } from './waiting-for-retry.js';
 import type { WorkerContext, WorkerEvent } from './worker-events.js';
 
 export interface RunWorkerOptions {
@@ -37,6 +38,8 @@ export interface WorkerSummary {
   jobs: JobRun[];
   /** How many older job runs a long-running worker let go of, to keep its memory flat. */
   jobRunsDropped: number;
+  /** With `once`: the requests left waiting for their retry time after a failed attempt, if any. */
+  waitingForRetry?: WaitingForRetry;
 }
 
 /** Job runs a long-running worker keeps for its summary (about a day's worth at the default intervals). */
@@ -161,6 +164,8 @@ export async function runWorker(engine: Engine, options: RunWorkerOptions = {}):
       if (!finished) break;
       count(finished);
     }
+    const waiting = await waitingForRetry(engine);
+    if (waiting) summary.waitingForRetry = waiting;
     return summary;
   }
   const scheduler = new Scheduler(engine, ctx, (run) => {
