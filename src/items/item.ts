@@ -111,6 +111,15 @@ export interface MentionCapability {
   redact?(ctx: RedactMentionsContext): Promise<number>;
 }
 
+/** Items that can be counted together, in one call: a dataset's items share one group (see `Item.countGroup`). */
+export interface CountGroup {
+  /**
+   * Counts each of `items` (members of this group) for the batch: each item's result by its key, exactly what the
+   * item's own `count` would return. An item left out (or the whole call failing) is counted on its own.
+   */
+  countAll(items: readonly Item[], ctx: BatchContext): Promise<ReadonlyMap<ItemKey, BatchResult>>;
+}
+
 /**
  * One kind of personal data in one component of the host application. Code items and dataset-generated items
  * are the same thing to the engine.
@@ -124,6 +133,8 @@ export interface Item {
   help: string;
   sortOrder: number;
   count?(ctx: BatchContext): Promise<BatchResult>;
+  /** Optional: items that can be counted together, in one call (a dataset's items share one group). */
+  countGroup?: CountGroup;
   export?: ExportCapability;
   /** The modes this item can erase in, each with the statuses that allow it. */
   modes: Partial<Record<EraseMode, EraseCapability>>;

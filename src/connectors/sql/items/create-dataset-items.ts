@@ -3,6 +3,7 @@ import type { Item } from '../../../items/index.js';
 import type { DbSchema, SqlConnection } from '../connection/index.js';
 import { type Dataset, formatProblems } from '../dataset/index.js';
 import { resolveDataset } from '../resolve/index.js';
+import { DatasetCountGroup } from './dataset-count-group.js';
 import { createDatasetItem } from './dataset-item.js';
 import { deleteOrder } from './delete-order.js';
 
@@ -14,7 +15,8 @@ export interface CreateDatasetItemsOptions {
 /**
  * Builds the items a dataset describes, over an open connection. Every table and column is checked against the
  * live schema first: any problem throws `LETHE_E_DATASET_SCHEMA` naming the file, line and problem. Items are
- * ordered children first (`sortOrder`), so that a purge deletes child rows before their parents.
+ * ordered children first (`sortOrder`), so that a purge deletes child rows before their parents. They share one
+ * count group (`DatasetCountGroup`), so that one subject's counts take one statement.
  */
 export async function createDatasetItems(
   dataset: Dataset,
@@ -37,9 +39,12 @@ export async function createDatasetItems(
       problems: resolved.problems,
     });
   }
+  // The dataset's items count together for one subject (the personal data summary): see DatasetCountGroup.
+  const countGroup = new DatasetCountGroup(connection);
   return deleteOrder(resolved.items).map((item, i) =>
     createDatasetItem(item, connection, {
       sortOrder: (i + 1) * 10,
+      countGroup,
       ...(dataset.hashKey ? { hashKey: dataset.hashKey } : {}),
     }),
   );

@@ -17,21 +17,17 @@ import {
 } from '../../../items/index.js';
 import type { Row, SqlConnection, SqlExecutor, SqlValue } from '../connection/index.js';
 import type { ResolvedItem } from '../resolve/index.js';
+import type { DatasetCountGroup } from './dataset-count-group.js';
 import { jsonValue } from './export-values.js';
 import { type Assignment, ItemSql } from './item-sql.js';
-import type { Statement } from './statement.js';
-import { chunked, subjectLookup } from './subject-lookup.js';
+import { maxParams, type Statement } from './statement.js';
+import { chunked, subjectLookup, tally } from './subject-lookup.js';
 import { idValue, idValues } from './subject-values.js';
 
 /** Rows fetched per export page or cursor batch. */
 const pageSize = 1000;
 /** How many (value, hash) pairs one UPDATE carries. */
 const maxHashPairs = 2000;
-/**
- * How many values one statement binds at most: under SQLite's 32,766 and PostgreSQL's 65,535 (MySQL binds on the
- * client, with no such limit).
- */
-const maxParams = 30_000;
 /**
  * Subjects per statement for items with a text link or a hashed column. A text link joins a UNION ALL of one
  * SELECT per subject, and SQLite refuses more than 500 terms in a compound SELECT; a hashed column maps values with
@@ -42,6 +38,8 @@ const smallChunk = 500;
 export interface DatasetItemOptions {
   hashKey?: string;
   sortOrder: number;
+  /** The count group of the dataset's items over this connection; the item joins it. */
+  countGroup?: DatasetCountGroup;
 }
 
 interface CountRow extends Row {
@@ -107,12 +105,8 @@ export function createDatasetItem(
     subjects: readonly SubjectRef[],
     stillPersonal = false,
   ): Promise<Map<string, number>> {
-    const find = subjectLookup(subjects);
     const out = new Map<string, number>();
-    for (const [sid, n] of await countRows(db, subjects, stillPersonal)) {
-      const id = find(sid);
-      if (id !== undefined) out.set(id, (out.get(id) ?? 0) + Number(n));
-    }
+    tally(subjectLookup(subjects), await countRows(db, subjects, stillPersonal), out);
     return out;
   }
 
@@ -344,6 +338,7 @@ export function createDatasetItem(
     help: spec.help,
     sortOrder: options.sortOrder,
     modes: spec.modes,
+    ...(options.countGroup ? { countGroup: options.countGroup } : {}),
     async count(ctx: BatchContext) {
       const out = new Map<string, number>();
       for (const chunk of chunked(ctx.subjects, chunkSize)) {
@@ -410,5 +405,7 @@ export function createDatasetItem(
         }
       : {}),
   };
+  // The same statement as `count` for one subject (one chunk), for the group to run with the others.
+  options.countGroup?.add(item, (subject) => sql.countPerSubject([subject], { stillPersonal: true }));
   return item;
 }

@@ -19,3 +19,9 @@ export function joinStatements(parts: readonly Statement[], separator: string): 
 export function placeholders(count: number): string {
   return new Array(count).fill('?').join(', ');
 }
+
+/**
+ * How many values one statement binds at most: under SQLite's 32,766 and PostgreSQL's 65,535 (MySQL binds on the
+ * client, with no such limit).
+ */
+export const maxParams = 30_000;

@@ -24,3 +24,15 @@ export function chunked<T>(list: readonly T[], size: number): T[][] {
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
 }
+
+/** Adds (subject, count) pairs up per subject of the batch, as `find` knows them; pairs of no subject are dropped. */
+export function tally(
+  find: (sid: unknown) => string | undefined,
+  pairs: Iterable<[unknown, unknown]>,
+  out: Map<string, number>,
+) {
+  for (const [sid, n] of pairs) {
+    const id = find(sid);
+    if (id !== undefined) out.set(id, (out.get(id) ?? 0) + Number(n));
+  }
+}

@@ -1,4 +1,6 @@
 import {
+  type BatchResult,
+  type CountGroup,
   type EraseMode,
   eraseModes,
   type Item,
@@ -81,12 +83,26 @@ function modeStates(item: Item, status: SubjectStatus): Partial<Record<EraseMode
   return out;
 }
 
+/** An item's count for the summary: null when it cannot count or counting failed (then `error` says why). */
+interface Counted {
+  count: number | null;
+  error?: string;
+}
+
+/** What an item's batch result says of the subject. */
+function countedOf(subject: SubjectRef, batch: BatchResult): Counted {
+  const result = resultsPerSubject([subject], batch).get(subject.id);
+  if (!result || result.status === 'success') return { count: result?.count ?? 0 };
+  if (result.status === 'skipped') return { count: 0 };
+  return { count: null, error: result.message ?? 'The item could not count.' };
+}
+
 async function countOne(
   engine: Engine,
   item: Item,
   subject: SubjectRef,
   anonymousUser: SubjectRef,
-): Promise<{ count: number | null; error?: string }> {
+): Promise<Counted> {
   const count = item.count?.bind(item);
   if (!count) return { count: null };
   const timeLimitMs = engine.config.worker.itemTimeLimitMs;
@@ -95,10 +111,43 @@ async function countOne(
     { timeLimitMs },
   );
   if (!run.ok) return { count: null, error: run.result.message ?? run.result.status };
-  const result = resultsPerSubject([subject], run.value).get(subject.id);
-  if (!result || result.status === 'success') return { count: result?.count ?? 0 };
-  if (result.status === 'skipped') return { count: 0 };
-  return { count: null, error: result.message ?? 'The item could not count.' };
+  return countedOf(subject, run.value);
+}
+
+/**
+ * The counts of the items that share a count group (two or more items that can count), each group in one call
+ * within the item time limit. An item missing from the answer (the group left it out, failed or timed out) is
+ * missing here too, and is then counted on its own.
+ */
+async function countGroups(
+  engine: Engine,
+  items: readonly Item[],
+  subject: SubjectRef,
+  anonymousUser: SubjectRef,
+): Promise<Map<Item, Counted>> {
+  const groups = new Map<CountGroup, Item[]>();
+  for (const item of items) {
+    if (!item.countGroup || !item.count) continue;
+    const members = groups.get(item.countGroup);
+    if (members) members.push(item);
+    else groups.set(item.countGroup, [item]);
+  }
+  const out = new Map<Item, Counted>();
+  const timeLimitMs = engine.config.worker.itemTimeLimitMs;
+  for (const [group, members] of groups) {
+    if (members.length < 2) continue;
+    const run = await runWithLimit(
+      (signal, deadline) =>
+        group.countAll(members, { subjects: [subject], anonymousUser, signal, timeLimitMs, deadline }),
+      { timeLimitMs },
+    );
+    if (!run.ok) continue;
+    for (const item of members) {
+      const batch = run.value.get(itemKey(item));
+      if (batch) out.set(item, countedOf(subject, batch));
+    }
+  }
+  return out;
 }
 
 function stateOf(count: number | null, error: string | undefined, done: DoneMark | null): SummaryItemState {
@@ -110,7 +159,8 @@ function stateOf(count: number | null, error: string | undefined, done: DoneMark
 
 /**
  * For one subject, every registered item grouped by component, in catalogue order: how many records it holds
- * (each item's `count`, within its time limit; a count that fails shows as an error, not a crash), the modes it
+ * (each item's `count`, within its time limit, or its share of its count group's one call, with the same time
+ * limit and a fallback to its own `count`; a count that fails shows as an error, not a crash), the modes it
  * supports and whether the subject's status allows them, and what was last erased (from the latest succeeded
  * result of a purge request). LETHE_E_INVALID_INPUT, LETHE_E_SUBJECT_UNKNOWN.
  */
@@ -127,9 +177,12 @@ export async function personalDataSummary(engine: Engine, subjectId: string): Pr
   const byComponent = new Map<string, SummaryComponent>();
   let total = 0;
   let errors = 0;
-  for (const item of engine.items.list()) {
+  const items = engine.items.list();
+  // Items that can count together (a dataset's) are counted in one call per group; any left over, one by one.
+  const grouped = await countGroups(engine, items, ref, anonymousUser);
+  for (const item of items) {
     const key = itemKey(item);
-    const counted = await countOne(engine, item, ref, anonymousUser);
+    const counted = grouped.get(item) ?? (await countOne(engine, item, ref, anonymousUser));
     const mark = done.get(key) ?? null;
     const entry: SummaryItem = {
       key,
