@@ -44,6 +44,8 @@ export const configSchema = z
       .object({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(8080),
+        /** How many HTTP processes `lethe serve` runs on this machine, sharing the port (`--processes`). */
+        processes: z.number().int().min(1).max(64).default(1),
         /**
          * The API rate limit: at most `max` requests to /api/v1 per client (a session, an API token, else an
          * address) in each window of `windowSeconds`; more get 429 LETHE_E_RATE_LIMITED with Retry-After.

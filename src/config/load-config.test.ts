@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     expect(config.server).toEqual({
       host: '127.0.0.1',
       port: 8080,
+      processes: 1,
       rateLimit: { enabled: true, max: 1200, windowSeconds: 60 },
     });
     expect(Object.isFrozen(config.worker)).toBe(true);
@@ -67,6 +68,21 @@ describe('loadConfig', () => {
         message: expect.stringContaining('server.rateLimit.max'),
       }),
     );
+  });
+
+  it('reads server.processes, and names a bad one', () => {
+    const d = dir();
+    writeFileSync(join(d, 'lethe.config.json'), JSON.stringify({ server: { processes: 4 } }));
+    expect(loadConfig({ cwd: d, env: {} }).server.processes).toBe(4);
+    for (const processes of [0, 65, 1.5, 'two']) {
+      writeFileSync(join(d, 'lethe.config.json'), JSON.stringify({ server: { processes } }));
+      expect(() => loadConfig({ cwd: d, env: {} })).toThrow(
+        expect.objectContaining({
+          code: 'LETHE_E_CONFIG_INVALID',
+          message: expect.stringContaining('server.processes'),
+        }),
+      );
+    }
   });
 
   it('names malformed JSON, a missing explicit file and a bad PORT', () => {

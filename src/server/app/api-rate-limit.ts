@@ -82,6 +82,8 @@ function isApi(url: string): boolean {
  * It runs once the request's principal is known, so a client is its session or token, or its address when
  * anonymous. Each answer says where the client stands (RateLimit-Limit, -Remaining, -Reset); a request over the
  * limit gets 429 LETHE_E_RATE_LIMITED with Retry-After. Failed logins have their own, stricter limit.
+ * The counters are this process's own: with `lethe serve --processes N`, a client whose connections land on
+ * different processes may make up to N × `max` requests in a window (the login lockout is in the store, shared).
  */
 export function registerApiRateLimit(app: FastifyInstance, policy: RateLimitPolicy): void {
   if (!policy.enabled) return;

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine/engine.js';
-import { runWorker } from '../../engine/worker/index.js';
-import { messageOf } from '../../errors/index.js';
 import { createServer } from './create-server.js';
-import { exportReadyNotifier } from './export-ready-notifier.js';
 import { logUrl } from './log-url.js';
+import { runServeWorker } from './serve-worker.js';
 import type { ServerOptions } from './server-options.js';
 import { defaultWebRoot } from './version.js';
 
@@ -73,21 +71,12 @@ export async function startServer(engine: Engine, options: StartServerOptions): 
   const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${shownHost}:${port}`;
   if (options.worker) {
-    const notifyReady = options.onExportReady ?? exportReadyNotifier(options.publicUrl ?? url);
-    worker = runWorker(engine, {
+    worker = runServeWorker(engine, {
       signal: controller.signal,
-      onExportReady: async (e, requestId, subjectId) => {
-        try {
-          await notifyReady(e, requestId, subjectId);
-        } catch (error) {
-          app.log.error({ err: error, requestId }, `could not notify the subject: ${messageOf(error)}`);
-        }
-      },
-      onProgress: (event) => {
-        if (event.type === 'error') app.log.error({ worker: event }, 'worker error');
-        else app.log.debug({ worker: event }, 'worker');
-      },
-    }).catch((error: unknown) => app.log.error({ err: error }, `the worker stopped: ${messageOf(error)}`));
+      log: app.log,
+      publicUrl: options.publicUrl ?? url,
+      onExportReady: options.onExportReady,
+    });
   }
 
   let closing: Promise<void> | undefined;
