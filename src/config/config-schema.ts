@@ -81,6 +81,12 @@ export const configSchema = z
          */
         batchSize: z.number().int().min(1).max(10_000).default(2000),
         pollMs: z.number().int().positive().default(1000),
+        /**
+         * The CPU priority of a `lethe worker` process, as a Unix niceness (0 normal, 19 lowest): purges and exports
+         * are background work, so by default they yield the CPU to `lethe serve` on a shared machine. A worker only
+         * ever lowers its priority; `serve`'s own worker keeps the server's.
+         */
+        niceness: z.number().int().min(0).max(19).default(10),
       })
       .strict()
       .prefault({}),

@@ -11,6 +11,7 @@ import { table } from '../output.js';
 import { intOption, oneOf } from '../parse-options.js';
 import { progressBar } from '../progress.js';
 import { action } from '../run-action.js';
+import { lowerWorkerPriority } from '../worker-priority.js';
 
 function describe(event: WorkerEvent): string | undefined {
   switch (event.type) {
@@ -43,6 +44,8 @@ export function registerWorkerCommands(program: Command): void {
     .action(
       action(async (ctx, o: { once?: boolean }) => {
         const engine = await ctx.engine();
+        const refused = lowerWorkerPriority(engine.config.worker.niceness);
+        if (refused) ctx.out.info(refused);
         const controller = new AbortController();
         const stop = () => {
           if (!controller.signal.aborted) {
