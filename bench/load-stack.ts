@@ -1,7 +1,7 @@
 // The load bench's processes: `lethe serve --no-worker` and `lethe worker`s on one demo folder, each a real process
 // started through bin/lethe.js, with its output in a log file; and an admin session on the server.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { lethePath } from './run-lethe.js';
@@ -46,18 +46,44 @@ export async function stopLethe(p: LetheProcess, graceMs = 15_000): Promise<void
   clearTimeout(timer);
 }
 
-/**
- * CPU seconds (user and system) a process has used so far, from /proc/<pid>/stat (Linux, 100 ticks a second);
- * undefined elsewhere.
- */
-export function cpuSeconds(p: LetheProcess): number | undefined {
+/** CPU seconds (user and system) one process id has used so far, from /proc/<pid>/stat (100 ticks a second). */
+function pidCpuSeconds(pid: number): number | undefined {
   try {
-    const stat = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return undefined;
   }
+}
+
+/** The ids of the processes whose parent is `pid` (the HTTP processes of `serve --processes N`). */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      // it ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds (user and system) a process and its live children have used so far, from /proc (Linux); undefined
+ * elsewhere. A child that ended meanwhile (a replaced HTTP process) takes its seconds with it: the bench checks
+ * that none did.
+ */
+export function cpuSeconds(p: LetheProcess): number | undefined {
+  const pid = p.child.pid;
+  if (pid === undefined) return undefined;
+  const own = pidCpuSeconds(pid);
+  if (own === undefined) return undefined;
+  return childPids(pid).reduce((sum, child) => sum + (pidCpuSeconds(child) ?? 0), own);
 }
 
 /** Waits until `lethe --json serve` has printed its URL. */
@@ -138,18 +164,31 @@ export interface Stack {
   session: AdminSession;
 }
 
+/** `lethe --json serve --no-worker --port 0`, with `--processes N` when N > 1; its log is `<dir>/<name>.log`. */
+export function startServe(dir: string, config: string, processes: number, name = 'serve'): LetheProcess {
+  return startLethe(
+    name,
+    config,
+    [
+      '--json',
+      'serve',
+      '--no-worker',
+      '--port',
+      '0',
+      ...(processes > 1 ? ['--processes', String(processes)] : []),
+    ],
+    join(dir, `${name}.log`),
+  );
+}
+
 export async function startStack(
   dir: string,
   config: string,
   workers: number,
   admin: { username: string; password: string },
+  processes = 1,
 ): Promise<Stack> {
-  const server = startLethe(
-    'serve',
-    config,
-    ['--json', 'serve', '--no-worker', '--port', '0'],
-    join(dir, 'serve.log'),
-  );
+  const server = startServe(dir, config, processes);
   const started: LetheProcess[] = [];
   try {
     const base = await serverUrl(server);
