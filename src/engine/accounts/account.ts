@@ -1,4 +1,5 @@
-import type { AccountsTable } from '../../store/index.js';
+import { type RawBuilder, sql } from 'kysely';
+import type { AccountsTable, StoreDialect } from '../../store/index.js';
 import type { Db } from '../engine.js';
 import { type Capability, isCapability } from './capabilities.js';
 
@@ -21,7 +22,7 @@ export interface Account {
   updatedAt: string;
 }
 
-type AccountRow = Pick<
+export type AccountRow = Pick<
   AccountsTable,
   'username' | 'display_name' | 'email' | 'subject_id' | 'password_hash' | 'disabled' | 'last_login_at'
 > & { id: number; created_at: string; updated_at: string };
@@ -55,28 +56,60 @@ async function grantsOf(
   );
 }
 
+/** The roles and capabilities of one account. */
+export interface Grants {
+  roles: string[];
+  capabilities: Capability[];
+}
+
+/** An account from its row and its grants. */
+export function toAccount(row: AccountRow, grants: Grants): Account {
+  return {
+    id: Number(row.id),
+    username: row.username,
+    displayName: row.display_name,
+    email: row.email,
+    subjectId: row.subject_id,
+    disabled: Number(row.disabled) === 1,
+    hasPassword: row.password_hash !== null,
+    roles: grants.roles,
+    capabilities: grants.capabilities,
+    lastLoginAt: row.last_login_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 export async function rowsToAccounts(db: Db, rows: AccountRow[]): Promise<Account[]> {
   const grants = await grantsOf(
     db,
     rows.map((r) => Number(r.id)),
   );
-  return rows.map((row) => {
-    const g = grants.get(Number(row.id)) ?? { roles: [], capabilities: [] };
-    return {
-      id: Number(row.id),
-      username: row.username,
-      displayName: row.display_name,
-      email: row.email,
-      subjectId: row.subject_id,
-      disabled: Number(row.disabled) === 1,
-      hasPassword: row.password_hash !== null,
-      roles: g.roles,
-      capabilities: g.capabilities,
-      lastLoginAt: row.last_login_at,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  });
+  return rows.map((row) => toAccount(row, grants.get(Number(row.id)) ?? { roles: [], capabilities: [] }));
+}
+
+/**
+ * Two columns for a select that has the account's id as `accountId`: `lethe_roles` and `lethe_capabilities`, its
+ * role short names and the capabilities they grant, each as one comma-separated list (neither holds a comma), so
+ * that a session and its account's grants come back in one row (`grantsFromLists` reads them).
+ */
+export function grantListColumns(dialect: StoreDialect, accountId: RawBuilder<unknown>) {
+  const list = (column: RawBuilder<unknown>) =>
+    dialect === 'postgres' ? sql`string_agg(distinct ${column}, ',')` : sql`group_concat(distinct ${column})`;
+  return [
+    sql<string | null>`(select ${list(sql.ref('lr.shortname'))} from account_roles lar
+      join roles lr on lr.id = lar.role_id where lar.account_id = ${accountId})`.as('lethe_roles'),
+    sql<string | null>`(select ${list(sql.ref('lrc.capability'))} from account_roles lar
+      join role_capabilities lrc on lrc.role_id = lar.role_id where lar.account_id = ${accountId})`.as(
+      'lethe_capabilities',
+    ),
+  ] as const;
+}
+
+/** The grants that `grantListColumns` selected: sorted, with capabilities that no longer exist left out. */
+export function grantsFromLists(roles: string | null, capabilities: string | null): Grants {
+  const split = (text: string | null) => (text ? [...new Set(text.split(','))].sort() : []);
+  return { roles: split(roles), capabilities: split(capabilities).filter(isCapability) };
 }
 
 /** An account by id, or undefined. */

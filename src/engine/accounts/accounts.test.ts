@@ -3,6 +3,7 @@ import { testEngine } from '../../../test/support/engine.js';
 import { describeEachStore } from '../../../test/support/stores.js';
 import { listAudit, verifyAudit } from '../audit/index.js';
 import { registerSubject } from '../subjects/index.js';
+import { findAccount } from './account.js';
 import {
   createAccount,
   createApiToken,
@@ -160,6 +161,53 @@ describeEachStore('accounts', ({ store }) => {
     await endSession(engine, session);
     expect(await resolveSession(engine, session.secret)).toBeUndefined();
     expect((await verifyAudit(engine)).ok).toBe(true);
+  });
+
+  it("resolves a session with its account's roles and capabilities as findAccount lists them", async () => {
+    const engine = testEngine(store());
+    await createRole(engine, 'cli', {
+      shortname: 'helpdesk-anonymiser',
+      name: 'Helpdesk anonymiser',
+      capabilities: ['userdata:anonymise', 'userdata:viewreports'],
+    });
+    // Two roles that grant one capability twice; and an account with no role at all.
+    const both = await createAccount(engine, 'cli', {
+      username: 'eve',
+      password: 'right-password',
+      roles: ['helpdesk-anonymiser', 'data-protection-officer'],
+    });
+    const none = await createAccount(engine, 'cli', {
+      username: 'fay',
+      password: 'right-password',
+      roles: [],
+    });
+    for (const account of [both, none]) {
+      const session = await login(engine, {
+        username: account.username,
+        password: 'right-password',
+        ip: '::1',
+      });
+      const resolved = await resolveSession(engine, session.secret);
+      expect(resolved?.account).toEqual(await findAccount(engine.db, account.id));
+    }
+    const opened = await login(engine, { username: 'eve', password: 'right-password', ip: '::1' });
+    const resolved = await resolveSession(engine, opened.secret);
+    expect(resolved?.account.roles).toEqual(['data-protection-officer', 'helpdesk-anonymiser']);
+    expect(resolved?.account.capabilities).toEqual([
+      'userdata:anonymise',
+      'userdata:audit',
+      'userdata:exportother',
+      'userdata:purgemanual',
+      'userdata:viewreports',
+    ]);
+    // A role's change shows at the next request of a session that was opened before it.
+    await updateRole(engine, 'cli', 'helpdesk-anonymiser', { capabilities: ['userdata:anonymise'] });
+    await updateAccount(engine, 'cli', both.id, { roles: ['helpdesk-anonymiser'] });
+    const later = await resolveSession(engine, opened.secret);
+    expect(later?.account).toMatchObject({
+      roles: ['helpdesk-anonymiser'],
+      capabilities: ['userdata:anonymise'],
+    });
   });
 
   it('refuses a disabled account and ends its sessions', async () => {

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import { LetheError } from '../../errors/index.js';
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Engine } from '../engine.js';
-import { type Account, findAccount, rowsToAccounts } from './account.js';
+import { type Account, findAccount, grantListColumns, grantsFromLists, toAccount } from './account.js';
 import { usernameSchema } from './account-input.js';
 import { resumeActing, sessionActor } from './act-as.js';
 import { defaultLoginPolicy, type LoginPolicy } from './login-policy.js';
@@ -219,10 +220,11 @@ export async function login(
 export async function resolveSession(engine: Engine, secret: string): Promise<Session | undefined> {
   if (secret.length === 0 || secret.length > 200) return undefined;
   const id = sha256(secret);
-  // The session and its account in one read (every request of the console makes it).
+  // The session, its account and the account's grants in one read (every request of the console makes it).
   const row = await engine.db
     .selectFrom('sessions as s')
     .innerJoin('accounts as a', 'a.id', 's.account_id')
+    .select(grantListColumns(engine.store.dialect, sql.ref('s.account_id')))
     .select([
       's.account_id',
       's.csrf_token',
@@ -244,8 +246,11 @@ export async function resolveSession(engine: Engine, secret: string): Promise<Se
     .executeTakeFirst();
   const now = isoNow();
   if (!row || row.expires_at <= now) return undefined;
-  const [account] = await rowsToAccounts(engine.db, [{ ...row, id: Number(row.account_id) }]);
-  if (!account || account.disabled) return undefined;
+  const account = toAccount(
+    { ...row, id: Number(row.account_id) },
+    grantsFromLists(row.lethe_roles, row.lethe_capabilities),
+  );
+  if (account.disabled) return undefined;
   if (Date.parse(now) - Date.parse(row.last_seen_at) > 60_000) {
     await engine.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
