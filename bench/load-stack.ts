@@ -86,6 +86,32 @@ export function cpuSeconds(p: LetheProcess): number | undefined {
   return childPids(pid).reduce((sum, child) => sum + (pidCpuSeconds(child) ?? 0), own);
 }
 
+/**
+ * CPU seconds (user and system) that the PostgreSQL server's processes on this machine have used so far (each
+ * process named `postgres` in /proc); undefined when there are none (PostgreSQL elsewhere, or not Linux). A backend
+ * that ended meanwhile takes its seconds with it, so this is a floor.
+ */
+export function postgresCpuSeconds(): number | undefined {
+  let total: number | undefined;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      total = (total ?? 0) + (pidCpuSeconds(Number(entry)) ?? 0);
+    } catch {
+      // it ended meanwhile
+    }
+  }
+  return total;
+}
+
 /** Waits until `lethe --json serve` has printed its URL. */
 export async function serverUrl(p: LetheProcess, timeoutMs = 60_000): Promise<string> {
   const until = Date.now() + timeoutMs;

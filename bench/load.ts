@@ -17,6 +17,7 @@ import {
   cpuSeconds,
   login,
   logTail,
+  postgresCpuSeconds,
   type Stack,
   serverErrors,
   serverUrl,
@@ -184,6 +185,7 @@ interface Target {
 function summaryWhy(
   mode: 'closed' | 'rate',
   cpuMs: number | undefined,
+  postgresMs: number | undefined,
   connections: number,
   processes: number,
 ): string {
@@ -191,14 +193,22 @@ function summaryWhy(
     cpuMs === undefined
       ? "the server's CPU per request was not measured"
       : `the server spends ${cpuMs} ms of CPU on each (counting every item of the campus for one person, the ` +
-        'store reads, HTTP and validation)';
+        `store reads, HTTP and validation)${
+          postgresMs === undefined
+            ? ''
+            : `, and PostgreSQL ${postgresMs} ms more on the same cores (the store's six queries per request: ` +
+              'the session, its roles, the subject, the settings, the anonymous user and the past erasures, ' +
+              "plus the workers' own)"
+        }`;
   const threads = processes > 1 ? `the server's ${processes} HTTP processes` : "the server's one thread";
+  const cores = availableParallelism();
+  const perRequest = cpuMs === undefined ? undefined : cpuMs + (postgresMs ?? 0);
   return mode === 'closed'
     ? `In a closed loop the ${connections} connections queue on ${threads}, so a request waits while about ` +
         `${Math.round(connections / processes)} others are served by its process, and ${cpu}: p50 is about ` +
-        `${connections} times that divided by the cores the server gets` +
-        `${cpuMs === undefined ? '' : ` (${Math.round((cpuMs * connections) / processes)} ms with ${processes} to itself)`}. ` +
-        'The tail adds the 2 purging workers and the load generator, which share the 2 cores with the server.'
+        `${connections} times that, shared among the machine's ${cores} cores` +
+        `${perRequest === undefined ? '' : ` (about ${Math.round((perRequest * connections) / cores)} ms)`}. ` +
+        `The tail adds the 2 purging workers and the load generator, which share the ${cores} cores with the server.`
     : `At a steady rate the server needs a fraction of one core (${cpu}); the tail comes from sharing the 2 cores ` +
         'with 2 purging workers and the store (see the load average).';
 }
@@ -422,6 +432,7 @@ async function runStore(
       for (const target of list) {
         for (const mode of ['closed', 'rate'] as const) {
           const cpuBefore = cpuSeconds(stack.server);
+          const pgBefore = run.schema ? postgresCpuSeconds() : undefined;
           const m = await measure(session, target.paths, offset, {
             connections: options.connections,
             seconds: mode === 'closed' ? options.seconds : options.rateSeconds,
@@ -429,6 +440,7 @@ async function runStore(
           });
           await settle(session);
           const cpuAfter = cpuSeconds(stack.server);
+          const pgAfter = run.schema ? postgresCpuSeconds() : undefined;
           loads.push(loadavg()[0] ?? 0);
           offset += 100_000;
           const how =
@@ -440,11 +452,16 @@ async function runStore(
             cpuBefore !== undefined && cpuAfter !== undefined && m.sent > 0
               ? Math.round(((cpuAfter - cpuBefore) * 1000 * 10) / m.sent) / 10
               : undefined;
+          // PostgreSQL's share (the store's queries), on the same cores; the workers' queries are in it too.
+          const pgPerRequest =
+            pgBefore !== undefined && pgAfter !== undefined && m.sent > 0
+              ? Math.round(((pgAfter - pgBefore) * 1000 * 10) / m.sent) / 10
+              : undefined;
           const summaryGoal =
             target.key === 'summary'
               ? {
                   target: { op: '<' as const, value: 100, source: 'issue 8' },
-                  why: summaryWhy(mode, cpuPerRequest, options.connections, serverProcesses),
+                  why: summaryWhy(mode, cpuPerRequest, pgPerRequest, options.connections, serverProcesses),
                 }
               : {};
           figures.push(
@@ -462,6 +479,13 @@ async function runStore(
             figures.push({
               name: `${run.label}: ${target.key}, server CPU per request`,
               value: cpuPerRequest,
+              unit: 'ms',
+            });
+          }
+          if (mode === 'closed' && pgPerRequest !== undefined) {
+            figures.push({
+              name: `${run.label}: ${target.key}, PostgreSQL CPU per request (its processes here, workers' queries too)`,
+              value: pgPerRequest,
               unit: 'ms',
             });
           }
