@@ -74,8 +74,11 @@ const serverOverrides = { rateLimit: { enabled: false }, port: 0 };
  * the workers run them as they come (a steady load, not a backlog that would keep both CPUs of a small machine busy).
  */
 const workload = { deletePerSecond: 10, manualPerSecond: 1 };
-/** Scan for due automatic purges every 2 s (the demo's 60 s would leave deleted users waiting). */
-const workerOverrides = { purgeScanInterval: 2 };
+/**
+ * Scan for due automatic purges every 2 s (the demo's 60 s would leave deleted users waiting), and run the workers
+ * at niceness 10, as docs/running-at-scale.md advises when they share the machine with serve.
+ */
+const workerOverrides = { purgeScanInterval: 2, niceness: 10 };
 
 /** A seeded shuffle (mulberry32), so that every run and store uses the same subjects in the same order. */
 function shuffled<T>(list: readonly T[], seed: number): T[] {
@@ -601,7 +604,7 @@ export async function benchLoad(options: BenchLoadOptions = {}): Promise<BenchFi
     `(load bench: ${users} campus users; ${settings.connections} connections per endpoint, as a closed loop and at ` +
       `${settings.rate} req/s in all (each client one request every ${settings.connections / settings.rate} s); ` +
       `the API rate limit is disabled for the bench; \`lethe serve --no-worker --processes ${serverProcesses}\` and ` +
-      `${workers} \`lethe worker\` processes, purging throughout: the host deletes ${workload.deletePerSecond} ` +
+      `${workers} \`lethe worker\` processes at niceness ${workerOverrides.niceness}, purging throughout: the host deletes ${workload.deletePerSecond} ` +
       `users/s and ${workload.manualPerSecond} manual purge/s is requested)\n`,
   );
   const figures = await runStore(data, { label: 'SQLite', store: 'sqlite:lethe.db' }, settings, verbose);

@@ -82,11 +82,11 @@ export const configSchema = z
         batchSize: z.number().int().min(1).max(10_000).default(2000),
         pollMs: z.number().int().positive().default(1000),
         /**
-         * The CPU priority of a `lethe worker` process, as a Unix niceness (0 normal, 19 lowest): purges and exports
-         * are background work, so by default they yield the CPU to `lethe serve` on a shared machine. A worker only
+         * The CPU priority a `lethe worker` process lowers itself to, as a Unix niceness (0 normal, 19 lowest): on a
+         * machine that also runs `lethe serve`, 10 makes purges and exports yield the CPU to the API. A worker only
          * ever lowers its priority; `serve`'s own worker keeps the server's.
          */
-        niceness: z.number().int().min(0).max(19).default(10),
+        niceness: z.number().int().min(0).max(19).default(0),
       })
       .strict()
       .prefault({}),
