@@ -103,6 +103,8 @@ export async function cancelRequest(
           error: message,
           lease_owner: null,
           lease_expires_at: null,
+          // A request waiting for its retry will never be tried again.
+          retry_after: null,
         })
         .where('id', '=', key)
         .execute();

@@ -167,12 +167,13 @@ describeEachStore('the pause before a request given back is tried again', ({ sto
     expect((await getRequest(engine, ids[0] ?? 0)).retryAfter).toBeNull();
   });
 
-  it('a request cancelled while it waits shows no retry time', async () => {
+  it('a request cancelled while it waits keeps no retry time, shown or stored', async () => {
     const { engine, ids } = await setup(store(), { maxAttempts: 2, retryDelaySeconds: 10 }, ['s0']);
     const id = ids[0] ?? 0;
     await giveBack(engine, 'w1', await claimWork(engine, 'w1'));
     expect((await getRequest(engine, id)).retryAfter).not.toBeNull();
     const cancelled = await cancelRequest(engine, 'cli', id);
     expect(cancelled).toMatchObject({ status: 'cancelled', retryAfter: null });
+    expect(await stored(engine, id)).toMatchObject({ status: 'cancelled', retry_after: null });
   });
 });
