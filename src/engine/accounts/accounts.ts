@@ -3,7 +3,7 @@ import { LetheError } from '../../errors/index.js';
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Actor, Db, Engine } from '../engine.js';
-import { type Account, findAccount, rowsToAccounts } from './account.js';
+import { type Account, accountOfRow, findAccount, grantListColumns } from './account.js';
 import {
   type CreateAccountInput,
   createAccountSchema,
@@ -27,7 +27,7 @@ export interface AccountQuery {
 
 /** An account by id; LETHE_E_ACCOUNT_UNKNOWN if there is none. */
 export async function getAccount(engine: Engine, id: number): Promise<Account> {
-  const account = await findAccount(engine.db, id);
+  const account = await findAccount(engine, id);
   if (!account)
     throw new LetheError('LETHE_E_ACCOUNT_UNKNOWN', `There is no account ${id}.`, { account: id });
   return account;
@@ -40,7 +40,7 @@ export async function findSubjectAccount(engine: Engine, subjectId: string): Pro
     .select('id')
     .where('subject_id', '=', subjectId)
     .executeTakeFirst();
-  return row ? findAccount(engine.db, Number(row.id)) : undefined;
+  return row ? findAccount(engine, Number(row.id)) : undefined;
 }
 
 export async function listAccounts(
@@ -59,11 +59,15 @@ export async function listAccounts(
   const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   const rows = await base
     .selectAll()
+    .select(grantListColumns(engine.store.dialect, sql.ref('accounts.id')))
     .orderBy('id')
     .limit(Math.min(query.limit ?? 50, 500))
     .offset(query.offset ?? 0)
     .execute();
-  return { total: Number(total?.n ?? 0), accounts: await rowsToAccounts(engine.db, rows) };
+  return {
+    total: Number(total?.n ?? 0),
+    accounts: rows.map((row) => accountOfRow({ ...row, id: Number(row.id) })),
+  };
 }
 
 async function setRoles(trx: Db, accountId: number, shortnames: readonly string[]): Promise<void> {

@@ -93,7 +93,7 @@ export function actingRefusal(session: Pick<Session, 'account' | 'acting'>, what
  */
 export async function startActingAs(engine: Engine, session: Session, targetId: number): Promise<Session> {
   const real = session.account;
-  const target = await findAccount(engine.db, targetId);
+  const target = await findAccount(engine, targetId);
   const refusal = session.acting
     ? actingRefusal(session, 'act as another account')
     : actAsRefusal(real, target, targetId);
@@ -170,7 +170,7 @@ export async function resumeActing(
   actingAsId: number,
   since: string,
 ): Promise<Session> {
-  const target = await findAccount(engine.db, actingAsId);
+  const target = await findAccount(engine, actingAsId);
   const refusal = actAsRefusal(session.account, target, actingAsId);
   if (refusal || !target) {
     await clearActing(engine, session, actingAsId, 'no-longer-allowed', {

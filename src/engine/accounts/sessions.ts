@@ -4,7 +4,7 @@ import { LetheError } from '../../errors/index.js';
 import { isoNow } from '../../store/index.js';
 import { recordAudit } from '../audit/index.js';
 import type { Engine } from '../engine.js';
-import { type Account, findAccount, grantListColumns, grantsFromLists, toAccount } from './account.js';
+import { type Account, accountOfRow, findAccount, grantListColumns } from './account.js';
 import { usernameSchema } from './account-input.js';
 import { resumeActing, sessionActor } from './act-as.js';
 import { defaultLoginPolicy, type LoginPolicy } from './login-policy.js';
@@ -211,7 +211,7 @@ export async function login(
       details: { ip: who.ip },
     });
   });
-  const account = await findAccount(engine.db, Number(row.id));
+  const account = await findAccount(engine, Number(row.id));
   if (!account) throw new LetheError('LETHE_E_LOGIN_FAILED', 'The username or password is wrong.');
   return { id, secret, csrfToken, expiresAt, account, acting: null };
 }
@@ -246,10 +246,7 @@ export async function resolveSession(engine: Engine, secret: string): Promise<Se
     .executeTakeFirst();
   const now = isoNow();
   if (!row || row.expires_at <= now) return undefined;
-  const account = toAccount(
-    { ...row, id: Number(row.account_id) },
-    grantsFromLists(row.lethe_roles, row.lethe_capabilities),
-  );
+  const account = accountOfRow({ ...row, id: Number(row.account_id) });
   if (account.disabled) return undefined;
   if (Date.parse(now) - Date.parse(row.last_seen_at) > 60_000) {
     await engine.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
