@@ -199,9 +199,9 @@ function summaryWhy(
         `store reads, HTTP and validation)${
           postgresMs === undefined
             ? ''
-            : `, and PostgreSQL ${postgresMs} ms more on the same cores (the store's six queries per request: ` +
-              'the session, its roles, the subject, the settings, the anonymous user and the past erasures, ' +
-              "plus the workers' own)"
+            : `, and PostgreSQL ${postgresMs} ms more on the same cores (the store's five queries per request: ` +
+              'the session with its account and roles, the subject, the settings, the anonymous user and the past ' +
+              "erasures, plus the workers' own)"
         }`;
   const threads = processes > 1 ? `the server's ${processes} HTTP processes` : "the server's one thread";
   const cores = availableParallelism();
